@@ -1,0 +1,37 @@
+"""How views declare who may use them. Every view in HEFT Hub carries one of these decorators."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+
+from heft.accounts.permissions import Perm, has_perm
+
+
+def public(view):
+    """Open to everyone, signed in or not."""
+    view = login_not_required(view)
+    view.heft_access = "public"
+    return view
+
+
+def signed_in(view):
+    """Any signed-in user, whatever their role."""
+    view.heft_access = "signed_in"
+    return view
+
+
+def requires(perm: Perm):
+    """Signed-in users holding `perm`; others get 403. Record-level scope is the selectors' job."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.heft_access = perm
+        return wrapped
+
+    return decorator

@@ -1,0 +1,7 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """Programme teams create accounts; nobody signs themselves up."""
+        return False

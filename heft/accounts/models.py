@@ -1,0 +1,109 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class EmailUserManager(UserManager):
+    """Users sign in by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Every user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", "National admin"
+    REGIONAL_LEAD = "regional_lead", "Regional programme lead"
+    SCHEME_ADMIN = "scheme_admin", "Scheme administrator or TPD"
+    EDUCATOR = "educator", "Educator"
+    MENTOR = "mentor", "Mentor"
+    TRAINEE = "trainee", "Trainee"
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user within a scope: all of England, one region, or one scheme."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    region = models.ForeignKey("programmes.Region", null=True, blank=True, on_delete=models.CASCADE)
+    scheme = models.ForeignKey("programmes.TrainingScheme", null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_is_one_level",
+                condition=~(Q(region__isnull=False) & Q(scheme__isnull=False)),
+                violation_error_message="A role is scoped to a region or a scheme, not both.",
+            ),
+            models.CheckConstraint(
+                name="role_scope_fits_role",
+                condition=(
+                    Q(role="national_admin", region__isnull=True, scheme__isnull=True)
+                    | Q(role="regional_lead", region__isnull=False)
+                    | Q(role="scheme_admin", scheme__isnull=False)
+                    | Q(role__in=["educator", "mentor", "trainee"])
+                ),
+                violation_error_message="National admins cover England; leads need a region; TPDs a scheme.",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.scheme or self.region or "England"
+        return f"{self.get_role_display()} ({scope})"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"
+
+    @staticmethod
+    def new_raw_value() -> str:
+        return "heft_" + secrets.token_urlsafe(32)

@@ -1,0 +1,103 @@
+"""Who may do what, and over which records. Every access decision in HEFT Hub is made here.
+
+A user holds roles (RoleAssignment), each within a scope: all England, a region or a scheme. A role grants
+permissions; the scope of a permission is the union of the scopes of the roles that grant it.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from heft.accounts.models import Role
+
+
+class Perm(StrEnum):
+    VIEW_PROGRAMMES = "view_programmes"  # regions, schemes, posts and rotations
+    MANAGE_PROGRAMMES = "manage_programmes"
+    VIEW_PRACTICES = "view_practices"
+    MANAGE_PRACTICES = "manage_practices"
+    VIEW_TRAINEES = "view_trainees"  # other people's trainee records, within scope
+    MANAGE_TRAINEES = "manage_trainees"
+    VIEW_OWN_RECORD = "view_own_record"  # a trainee's own record
+    VIEW_AUDIT = "view_audit"
+    USE_ADMIN_SITE = "use_admin_site"
+    USE_API_TOKENS = "use_api_tokens"
+
+
+STAFF = {Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.USE_API_TOKENS}
+PROGRAMME_TEAM = STAFF | {
+    Perm.MANAGE_PROGRAMMES,
+    Perm.MANAGE_PRACTICES,
+    Perm.VIEW_TRAINEES,
+    Perm.MANAGE_TRAINEES,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.NATIONAL_ADMIN: frozenset(PROGRAMME_TEAM | {Perm.USE_ADMIN_SITE, Perm.VIEW_AUDIT}),
+    Role.REGIONAL_LEAD: frozenset(PROGRAMME_TEAM),
+    Role.SCHEME_ADMIN: frozenset(PROGRAMME_TEAM),
+    Role.EDUCATOR: frozenset(STAFF),
+    Role.MENTOR: frozenset(STAFF | {Perm.VIEW_TRAINEES}),
+    Role.TRAINEE: frozenset({Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.VIEW_OWN_RECORD}),
+}
+
+# Everyone but trainees sees other people's data: they must use two-factor sign-in.
+STAFF_ROLES = frozenset(set(Role) - {Role.TRAINEE})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The records a permission reaches. Empty means none."""
+
+    england: bool = False
+    region_ids: frozenset[int] = frozenset()
+    scheme_ids: frozenset[int] = frozenset()
+    mentees: bool = False  # a mentor reaches the trainees assigned to them
+    own: bool = False  # a trainee reaches their own record
+
+    def __bool__(self):
+        return self.england or bool(self.region_ids or self.scheme_ids) or self.mentees or self.own
+
+    def covers_scheme(self, scheme) -> bool:
+        return self.england or scheme.pk in self.scheme_ids or scheme.region_id in self.region_ids
+
+    def covers_region(self, region_id: int) -> bool:
+        return self.england or region_id in self.region_ids
+
+
+def role_assignments(user) -> list:
+    """The user's roles, fetched once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if not hasattr(user, "_heft_roles"):
+        user._heft_roles = list(user.role_assignments.all())
+    return user._heft_roles
+
+
+def roles_of(user) -> set[str]:
+    return {a.role for a in role_assignments(user)}
+
+
+def is_staff_member(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def has_perm(user, perm: Perm) -> bool:
+    return any(perm in ROLE_PERMISSIONS[a.role] for a in role_assignments(user))
+
+
+def scope_for(user, perm: Perm) -> Scope:
+    england, regions, schemes, mentees, own = False, set(), set(), False, False
+    for assignment in role_assignments(user):
+        if perm not in ROLE_PERMISSIONS[assignment.role]:
+            continue
+        if assignment.role == Role.MENTOR:
+            mentees = True
+        elif assignment.role == Role.TRAINEE:
+            own = True
+        elif assignment.scheme_id:
+            schemes.add(assignment.scheme_id)
+        elif assignment.region_id:
+            regions.add(assignment.region_id)
+        else:
+            england = True
+    return Scope(england, frozenset(regions), frozenset(schemes), mentees, own)

@@ -1,0 +1,109 @@
+"""The REST API, version 1. Every operation checks its permission and reads through scoped selectors."""
+
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from heft.accounts.permissions import Perm
+from heft.api.auth import API_AUTH, require
+from heft.api.schemas import ErrorOut, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
+from heft.practices.selectors import practices_list
+from heft.programmes.models import Post, Region, TrainingScheme
+from heft.programmes.selectors import rotations_list
+from heft.trainees.selectors import trainee_list_for, trainees_visible_to
+
+api = NinjaAPI(
+    title="HEFT Hub API",
+    version="1",
+    description="Health Equity Focussed Training: programmes, practices and trainees. "
+    "Staff use a bearer token; the browser uses its signed-in session.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+programmes = Router(tags=["programmes"])
+practices = Router(tags=["practices"])
+trainees = Router(tags=["trainees"])
+
+
+@programmes.get("/regions", response=list[RegionOut])
+@paginate(LimitOffsetPagination)
+def list_regions(request):
+    require(request, Perm.VIEW_PROGRAMMES)
+    return Region.objects.order_by("name")
+
+
+@programmes.get("/schemes", response=list[SchemeOut])
+@paginate(LimitOffsetPagination)
+def list_schemes(request, region: str = ""):
+    require(request, Perm.VIEW_PROGRAMMES)
+    schemes = TrainingScheme.objects.select_related("region", "school").order_by("name")
+    return schemes.filter(region__code=region) if region else schemes
+
+
+@programmes.get("/posts", response=list[PostOut])
+@paginate(LimitOffsetPagination)
+def list_posts(request, scheme: str = ""):
+    require(request, Perm.VIEW_PROGRAMMES)
+    posts = Post.objects.select_related("category", "scheme", "practice").order_by("post_number")
+    return posts.filter(scheme__code=scheme) if scheme else posts
+
+
+def _rotations(**filters):
+    return rotations_list(**filters).prefetch_related("slots__post__category")
+
+
+@programmes.get("/rotations", response=list[RotationOut])
+@paginate(LimitOffsetPagination)
+def list_rotations(request, scheme: str = "", intake: str = "", heft_only: bool = False):
+    require(request, Perm.VIEW_PROGRAMMES)
+    return _rotations(scheme_code=scheme, intake=intake, heft_only=heft_only)
+
+
+@programmes.get("/rotations/{code}", response={200: RotationOut, **ERRORS})
+def get_rotation(request, code: str):
+    require(request, Perm.VIEW_PROGRAMMES)
+    return get_object_or_404(_rotations(), code=code)
+
+
+@practices.get("/practices", response=list[PracticeOut])
+@paginate(LimitOffsetPagination)
+def list_practices(request, search: str = "", deep_end_only: bool = False):
+    require(request, Perm.VIEW_PRACTICES)
+    return practices_list(search=search[:100], deep_end_only=deep_end_only)
+
+
+@practices.get("/practices/{ods_code}", response={200: PracticeOut, **ERRORS})
+def get_practice(request, ods_code: str):
+    require(request, Perm.VIEW_PRACTICES)
+    return get_object_or_404(practices_list(), ods_code=ods_code)
+
+
+@trainees.get("/trainees", response=list[TraineeOut])
+@paginate(LimitOffsetPagination)
+def list_trainees(request, search: str = "", scheme: str = ""):
+    require(request, Perm.VIEW_TRAINEES)
+    return trainee_list_for(request.auth, search=search[:100], scheme_code=scheme)
+
+
+@trainees.get("/trainees/{trainee_id}", response={200: TraineeOut, **ERRORS})
+def get_trainee(request, trainee_id: int):
+    """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
+    if not trainees_visible_to(request.auth).filter(pk=trainee_id).exists():
+        return 404, {"detail": "Not found."}
+    return trainees_visible_to(request.auth).prefetch_related("memberships__scheme").get(pk=trainee_id)
+
+
+api.add_router("/", programmes)
+api.add_router("/", practices)
+api.add_router("/", trainees)
+
+
+def api_urls():
+    """The API's URL patterns. The API answers 401 itself, so the sign-in redirect must not catch it."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False
+        pattern.callback.heft_access = "api"
+    return patterns, app_name, namespace

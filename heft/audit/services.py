@@ -1,0 +1,34 @@
+"""The one place that writes audit events. Call it inside the transaction of the change it records."""
+
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+
+from heft.audit.models import AuditEvent
+
+# Never copied into the audit trail.
+SECRET_FIELDS = {"password", "token_hash"}
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """A JSON-safe picture of a record's own fields, for before/after. Secrets are left out."""
+    data = model_to_dict(instance, fields=fields, exclude=SECRET_FIELDS)
+    return {
+        key: value if isinstance(value, (int, float, bool, type(None))) else str(value)
+        for key, value in data.items()
+    }
+
+
+def audit_record(
+    *, by, verb: str, target: models.Model, before: dict | None = None, after: dict | None = None
+):
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records.")
+    return AuditEvent.objects.create(
+        actor=by if getattr(by, "pk", None) else None,
+        actor_label=getattr(by, "email", None) or str(by or "system"),
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,54 @@
+"""The Jinja2 environment for every page: NHS.UK components, url(), static() and the CSP nonce."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    TemplateNotFound,
+)
+
+from heft.core.navigation import navigation_for
+
+APPS_DIR = Path(__file__).resolve().parent.parent
+
+
+class JinjaOnlyLoader(FileSystemLoader):
+    """Finds only *.jinja files, so Django's own template engine keeps the *.html ones."""
+
+    def get_source(self, environment, template):
+        if not template.endswith(".jinja"):
+            raise TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options) -> Environment:
+    app_template_dirs = sorted(str(p) for p in APPS_DIR.glob("*/templates"))
+    options["loader"] = ChoiceLoader(
+        [JinjaOnlyLoader(app_template_dirs), PackageLoader("nhsuk_frontend_jinja")]
+    )
+    options["undefined"] = ChainableUndefined
+    options["autoescape"] = True
+    env = Environment(**options)  # noqa: S701 (autoescape is set just above)
+    env.globals.update(
+        url=url,
+        static=static,
+        navigation_for=navigation_for,
+        get_messages=messages.get_messages,
+        service_name="HEFT Hub",
+        debug=settings.DEBUG,
+    )
+    env.filters["localtime"] = timezone.localtime
+    return env

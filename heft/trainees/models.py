@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+gmc_number_validator = RegexValidator(r"^\d{7}$", "A GMC number is seven digits.")
+
+
+class Trainee(models.Model):
+    """A doctor in training. Personal data: reached only through scoped selectors."""
+
+    gmc_number = models.CharField("GMC number", max_length=7, unique=True, validators=[gmc_number_validator])
+    forenames = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    email = models.EmailField(unique=True)
+    phone = models.CharField(max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="trainee"
+    )
+
+    class Meta:
+        ordering = ["surname", "forenames"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forenames} {self.surname}"
+
+
+class ProgrammeMembership(models.Model):
+    """A trainee's place on a scheme for one intake."""
+
+    class HeftMode(models.TextChoices):
+        ROTATION = "rotation", "HEFT rotation"
+        ENROLMENT_ONLY = "enrolment_only", "Enrolment only (teaching and community)"
+        NONE = "none", "Not in HEFT"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In training"
+        INTERRUPTED = "interrupted", "Interrupted"
+        COMPLETED = "completed", "Completed (CCT)"
+        WITHDRAWN = "withdrawn", "Left the programme"
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="memberships")
+    scheme = models.ForeignKey(
+        "programmes.TrainingScheme", on_delete=models.PROTECT, related_name="memberships"
+    )
+    intake = models.CharField(max_length=20, help_text="e.g. 2026-08")
+    start_date = models.DateField()
+    wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2, default=1)
+    heft_mode = models.CharField(max_length=20, choices=HeftMode.choices, default=HeftMode.NONE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    national_rank = models.PositiveIntegerField(null=True, blank=True)
+    cct_estimate = models.DateField("estimated CCT date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["trainee", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "scheme", "intake"], name="membership_unique_per_intake"
+            ),
+            models.CheckConstraint(name="membership_wte_in_range", condition=Q(wte__gt=0) & Q(wte__lte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} — {self.scheme} {self.intake}"
+
+
+class Placement(models.Model):
+    """Where a trainee works for a period: a post, from one date to another."""
+
+    membership = models.ForeignKey(ProgrammeMembership, on_delete=models.CASCADE, related_name="placements")
+    post = models.ForeignKey("programmes.Post", on_delete=models.PROTECT, related_name="placements")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2, default=1)
+    training_year = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["membership", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="placement_dates_in_order", condition=Q(end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(name="placement_wte_in_range", condition=Q(wte__gt=0) & Q(wte__lte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.post} {self.start_date:%d %b %Y}–{self.end_date:%d %b %Y}"
+
+
+class Interruption(models.Model):
+    """Time out of training."""
+
+    class Kind(models.TextChoices):
+        OOPT = "OOPT", "Out of programme for training"
+        OOPE = "OOPE", "Out of programme for experience"
+        OOPR = "OOPR", "Out of programme for research"
+        OOPC = "OOPC", "Out of programme for a career break"
+        OOPP = "OOPP", "Out of programme pause"
+        PARENTAL = "parental", "Parental leave"
+        SICK = "sick", "Sick leave"
+        OTHER = "other", "Other"
+
+    membership = models.ForeignKey(
+        ProgrammeMembership, on_delete=models.CASCADE, related_name="interruptions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while the end is not known")
+    counts_towards_training = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["membership", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="interruption_dates_in_order",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.start_date:%d %b %Y}"
+
+
+class LtftChange(models.Model):
+    """A change to less than full time training, from a date on."""
+
+    membership = models.ForeignKey(ProgrammeMembership, on_delete=models.CASCADE, related_name="ltft_changes")
+    wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2)
+    start_date = models.DateField()
+    requested_on = models.DateField()
+
+    class Meta:
+        ordering = ["membership", "start_date"]
+        verbose_name = "LTFT change"
+        constraints = [
+            models.CheckConstraint(name="ltft_wte_in_range", condition=Q(wte__gt=0) & Q(wte__lte=1)),
+            models.CheckConstraint(
+                name="ltft_requested_before_start", condition=Q(requested_on__lte=F("start_date"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wte:.0%} from {self.start_date:%d %b %Y}"

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from heft.api.api import api_urls
+from heft.core import views as core_views
+from heft.core.admin import put_third_party_admins_behind_permissions
+
+handler400 = "heft.core.views.bad_request"
+handler403 = "heft.core.views.permission_denied"
+handler404 = "heft.core.views.page_not_found"
+handler500 = "heft.core.views.server_error"
+
+admin.site.site_header = "HEFT Hub administration"
+admin.site.site_title = "HEFT Hub admin"
+put_third_party_admins_behind_permissions()
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("tokens/", include("heft.accounts.urls")),
+    path("programmes/", include("heft.programmes.urls")),
+    path("practices/", include("heft.practices.urls")),
+    path("trainees/", include("heft.trainees.urls")),
+    path("audit/", include("heft.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api_urls()),
+]
