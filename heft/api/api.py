@@ -1,7 +1,7 @@
 """The REST API, version 1. Every operation checks its permission and reads through scoped selectors."""
 
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from heft.accounts.permissions import Perm
@@ -91,7 +91,7 @@ def list_trainees(request, search: str = "", scheme: str = ""):
 def get_trainee(request, trainee_id: int):
     """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
     if not trainees_visible_to(request.auth).filter(pk=trainee_id).exists():
-        return 404, {"detail": "Not found."}
+        return Status(404, {"detail": "Not found."})
     return trainees_visible_to(request.auth).prefetch_related("memberships__scheme").get(pk=trainee_id)
 
 

@@ -5,8 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from heft.accounts.services import api_token_create
-from tests import factories as f
 from tests.security.access_matrix import ADMIN_ALLOWED, ADMIN_LOGIN, EVERYONE, MATRIX
 from tests.security.urls import all_routes
 
@@ -29,22 +27,6 @@ def test_every_route_has_a_name():
 def test_the_matrix_lists_no_route_that_is_gone():
     names = {name for name, _, _ in all_routes()}
     assert sorted(set(MATRIX) - names) == []
-
-
-@pytest.fixture
-def kwarg_values(world):
-    someone_else = f.RoleFactory(role="national_admin").user
-    token, _ = api_token_create(name="someone else's", by=someone_else)
-    return {
-        "scheme_a_code": world.scheme_a.code,
-        "rotation_a_code": world.rotation_a.code,
-        "practice_code": world.practice.ods_code,
-        "trainee_a2_pk": world.trainee_a2.pk,
-        "other_token_pk": token.pk,
-        "confirm_key": "not-a-real-key",
-        "uidb36": "0",
-        "reset_key": "not-a-real-key",
-    }
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

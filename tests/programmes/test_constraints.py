@@ -1,0 +1,68 @@
+"""The database refuses records that break the domain's rules, whatever code writes them."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests import factories as f
+
+
+def refused(factory, **kwargs):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(**kwargs)
+    return True
+
+
+def test_gmc_number_is_unique(db):
+    f.TraineeFactory(gmc_number="9123456")
+    assert refused(f.TraineeFactory, gmc_number="9123456")
+
+
+def test_rotation_capacity_cannot_be_negative(db):
+    assert refused(f.RotationFactory, capacity=-1)
+
+
+def test_slot_order_is_unique_in_a_rotation(db):
+    slot = f.SlotFactory(order=1)
+    assert refused(f.SlotFactory, rotation=slot.rotation, order=1)
+
+
+def test_slot_must_end_within_three_years(db):
+    assert refused(f.SlotFactory, start_offset_months=30, months=12)
+
+
+def test_placement_dates_in_order(db):
+    assert refused(
+        f.PlacementFactory, start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2026, 12, 31)
+    )
+
+
+def test_interruption_dates_in_order(db):
+    membership = f.MembershipFactory()
+    from heft.trainees.models import Interruption
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Interruption.objects.create(
+            membership=membership, kind="sick", start_date="2027-02-01", end_date="2027-01-01"
+        )
+
+
+def test_practice_decile_is_1_to_10(db):
+    assert refused(f.PracticeFactory, imd_decile=11)
+
+
+def test_deep_end_override_needs_a_reason(db):
+    assert refused(f.PracticeFactory, deep_end_override=True, deep_end_override_reason="")
+
+
+def test_regional_lead_role_needs_a_region(db):
+    assert refused(f.RoleFactory, role="regional_lead")
+
+
+def test_national_admin_role_has_no_narrower_scope(db):
+    assert refused(f.RoleFactory, role="national_admin", region=f.RegionFactory())
+
+
+def test_membership_wte_is_at_most_full_time(db):
+    assert refused(f.MembershipFactory, wte=1.2)
