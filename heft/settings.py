@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "heft.practices",
     "heft.trainees",
     "heft.community",
+    "heft.preferencing",
     "heft.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -66,3 +66,34 @@ def test_national_admin_role_has_no_narrower_scope(db):
 
 def test_membership_wte_is_at_most_full_time(db):
     assert refused(f.MembershipFactory, wte=1.2)
+
+
+def _window(scheme):
+    from heft.preferencing.models import PreferenceWindow
+
+    return PreferenceWindow.objects.create(
+        scheme=scheme, intake="2026-08", opens_at="2026-03-01T09:00Z", closes_at="2026-03-15T17:00Z"
+    )
+
+
+def test_rank_is_unique_per_trainee_and_window(db):
+    from heft.preferencing.models import Preference
+
+    rotation = f.RotationFactory()
+    other = f.RotationFactory(scheme=rotation.scheme)
+    window, trainee = _window(rotation.scheme), f.TraineeFactory()
+    Preference.objects.create(window=window, trainee=trainee, rotation=rotation, rank=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Preference.objects.create(window=window, trainee=trainee, rotation=other, rank=1)
+
+
+def test_window_must_close_after_it_opens(db):
+    from heft.preferencing.models import PreferenceWindow
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PreferenceWindow.objects.create(
+            scheme=f.SchemeFactory(),
+            intake="2026-08",
+            opens_at="2026-03-15T09:00Z",
+            closes_at="2026-03-01T09:00Z",
+        )

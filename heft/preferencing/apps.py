@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PreferencingConfig(AppConfig):
+    name = "heft.preferencing"
+    label = "preferencing"
