@@ -74,7 +74,7 @@ def rotation_availability(request, code: str):
     form = RotationAvailabilityForm(request.POST)
     if form.is_valid():
         try:
-            rotation_set_availability(rotation=rotation, by=request.user, **form.cleaned_data)
+            rotation = rotation_set_availability(rotation=rotation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

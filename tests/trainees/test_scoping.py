@@ -53,7 +53,7 @@ def test_another_scope_trainee_is_404(world, client_for, role):
 def test_trainee_list_shows_only_scope(world, client_for):
     response = client_for("regional_lead").get(reverse("trainees:trainee_list"))
     body = response.content.decode()
-    assert world.trainee_a.surname in body
+    assert world.trainee_a.gmc_number in body
     assert world.trainee_b.gmc_number not in body
 
 

@@ -1,0 +1,162 @@
+"""Browser tests: headless Debian Chromium driven by Playwright, with axe-core for accessibility.
+
+The app is served by pytest-django's `live_server` (in a thread of this process). Playwright's sync API
+keeps an event loop running in this thread for as long as the browser is open, so Django would refuse
+database access from the test thread with SynchronousOnlyOperation: the tests are synchronous code that
+only looks async to Django, hence DJANGO_ALLOW_ASYNC_UNSAFE (the usual setting for Playwright + Django).
+
+Chromium is Debian's (`apt install chromium`); Playwright downloads no browser. Without it these tests
+are skipped, unless HEFT_REQUIRE_BROWSER=1 (as in CI), when its absence fails them.
+"""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "a-long-test-password"  # tests/factories.py UserFactory
+PHONE = {"width": 375, "height": 812}
+TIMEOUT_MS = 10_000
+# Anything not served by the live server (e.g. the NHS fonts on assets.nhs.uk): refused at once, so no
+# test waits on a network this machine may not have.
+NOT_LOCAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
+
+
+def _browser_missing_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (on Debian: apt install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing_reason()
+    if reason:
+        if os.environ.get("HEFT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"HEFT_REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
+        pytest.skip(f"Browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(NOT_LOCAL, lambda route: route.abort())
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page in a fresh context; the test fails if a script on it throws or the CSP blocks something."""
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error on {page.url}: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console on {page.url}: {message.text}")
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None
+        ),
+    )
+    yield page
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def browser_world(transactional_db, world):
+    """`world`, committed for the live server to see, with staff TOTP secrets the tests know.
+
+    `world` gives staff an authenticator with a secret it keeps to itself: replace it with one whose
+    secret is in `browser_world.totp_secrets[role]`.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.core.cache import cache
+
+    from heft.accounts.permissions import STAFF_ROLES
+
+    # The live server runs in this process and shares its cache: forget rate limits and the TOTP codes
+    # earlier tests used (user ids repeat once the database is flushed).
+    cache.clear()
+    world.totp_secrets = {}
+    for role in STAFF_ROLES:
+        user = world.user(role.value)
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        world.totp_secrets[role.value] = secret
+    return world
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(page, live_server, user, password: str = PASSWORD, totp_secret: str | None = None):
+    """Sign in through the real forms: email and password, then the authenticator code for staff."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if totp_secret is not None:
+        enter_totp(page, totp_code(totp_secret))
+    return page
+
+
+def enter_totp(page, code: str):
+    """On the two-factor page, enter `code` and submit it."""
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    form = page.locator("main form[action$='/accounts/2fa/authenticate/']")
+    form.get_by_label("Code", exact=True).fill(code)
+    form.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def check_accessibility(page, context=None):
+    """Run axe-core on the page as it stands and fail listing every violation found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    violations = results.response["violations"]
+    if not violations:
+        return
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} [{violation['helpUrl']}]"
+        )
+        for node in violation["nodes"]:
+            target = ", ".join(str(t) for t in node["target"])
+            lines.append(f"    at {target}: {node['html'][:200]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    raise AssertionError("\n".join(lines))
+
+
+def assert_no_horizontal_scroll(page):
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: content {widths[0]}px, window {widths[1]}px"
