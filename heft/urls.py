@@ -23,6 +23,11 @@ urlpatterns = [
     path("practices/", include("heft.practices.urls")),
     path("trainees/", include("heft.trainees.urls")),
     path("audit/", include("heft.audit.urls")),
+    path("preferences/", include("heft.preferencing.urls")),
+    path("teaching/", include("heft.teaching.urls")),
+    path("community/", include("heft.community.urls")),
+    path("reports/", include("heft.reports.urls")),
+    path("", include("heft.content.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),
 ]

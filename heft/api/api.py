@@ -12,6 +12,24 @@ from heft.programmes.models import Post, Region, TrainingScheme
 from heft.programmes.selectors import rotations_list
 from heft.trainees.selectors import trainee_list_for, trainees_visible_to
 
+from heft.community.api import router as community_router  # noqa: I001 (grouped: app routers)
+from heft.content.api import router as content_router
+from heft.practices.api import router as practices_router
+from heft.preferencing.api import router as preferencing_router
+from heft.reports.api import router as reports_router
+from heft.teaching.api import router as teaching_router
+from heft.trainees.api import router as trainees_router
+
+APP_ROUTERS = [
+    preferencing_router,
+    teaching_router,
+    practices_router,
+    trainees_router,
+    community_router,
+    content_router,
+    reports_router,
+]
+
 api = NinjaAPI(
     title="HEFT Hub API",
     version="1",
@@ -98,6 +116,9 @@ def get_trainee(request, trainee_id: int):
 api.add_router("/", programmes)
 api.add_router("/", practices)
 api.add_router("/", trainees)
+# Each app adds its own resources through its `api.router`.
+for app_router in APP_ROUTERS:
+    api.add_router("/", app_router)
 
 
 def api_urls():

@@ -15,6 +15,8 @@ import base64
 import calendar
 import datetime
 import hashlib
+import importlib
+import importlib.util
 import math
 import re
 import time
@@ -944,7 +946,25 @@ DEMO_MODELS = (
 )  # fmt: skip
 
 
+# Apps add their own demo data in heft/<app>/demo.py: STEPS, a list of (label, build(fake, world)) run
+# after the core steps, and MODELS, the models whose rows they write (for the counts).
+APP_DEMO_MODULES = (
+    "heft.practices.demo",
+    "heft.preferencing.demo",
+    "heft.teaching.demo",
+    "heft.trainees.demo",
+    "heft.community.demo",
+    "heft.content.demo",
+    "heft.reports.demo",
+)
+
+
+def app_demo_modules() -> list:
+    return [importlib.import_module(name) for name in APP_DEMO_MODULES if importlib.util.find_spec(name)]
+
+
 def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
+    app_steps = [step for module in app_demo_modules() for step in module.STEPS]
     return [
         ("Regions, schools and schemes", build_regions),
         ("Post categories", build_categories),
@@ -955,13 +975,15 @@ def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
         ("Placements, LTFT and interruptions", build_placements),
         ("Sign-ins, roles and two-factor", build_sign_ins),
         ("Mentors and mentees", build_mentors),
+        *app_steps,
     ]
 
 
 def demo_counts() -> dict[str, int]:
     from allauth.mfa.models import Authenticator
 
-    counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in DEMO_MODELS}
+    models_ = [*DEMO_MODELS, *(model for module in app_demo_modules() for model in module.MODELS)]
+    counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in models_}
     counts["TOTP authenticators"] = Authenticator.objects.filter(type=Authenticator.Type.TOTP).count()
     return counts
 

@@ -1,64 +1,44 @@
 """The access matrix: for every route, the status each role gets for GET and for POST.
 
-Every URL pattern of the project must be listed here (the Django admin's generated model routes are
-covered by one rule below). A new route without an entry fails `test_every_route_is_in_the_matrix`.
-
-Statuses: 200 shown, 302 redirected (to sign-in for anonymous users, or after a successful action),
-400 refused input, 401 API without credentials, 403 role lacks the permission, 405 wrong method.
+Every URL pattern of the project must be listed here or in an app's `matrix_<app>.py` beside this file
+(the Django admin's generated model routes are covered by one rule below). A new route without an entry
+fails `test_every_route_is_in_the_matrix`. The vocabulary is in matrix_rules.py.
 """
 
-from dataclasses import dataclass, field
-
-ANON = "anonymous"
-NATIONAL, REGIONAL, TPD, EDUCATOR, MENTOR, TRAINEE = (
-    "national_admin",
-    "regional_lead",
-    "scheme_admin",
-    "educator",
-    "mentor",
-    "trainee",
+from tests.security import (
+    matrix_community,
+    matrix_content,
+    matrix_practices,
+    matrix_preferencing,
+    matrix_reports,
+    matrix_teaching,
+    matrix_trainees,
 )
-ROLES = [NATIONAL, REGIONAL, TPD, EDUCATOR, MENTOR, TRAINEE]
-EVERYONE = [ANON, *ROLES]
-PROGRAMME_TEAM = [NATIONAL, REGIONAL, TPD]
-STAFF = [NATIONAL, REGIONAL, TPD, EDUCATOR, MENTOR]
+from tests.security.matrix_rules import (
+    MENTOR,
+    NATIONAL,
+    PROGRAMME_TEAM,
+    ROLES,
+    STAFF,
+    TRAINEE,
+    Route,
+    action,
+    api,
+    page,
+    route,
+    statuses,
+)
 
-
-def statuses(default: int, **by_role: int) -> dict[str, int]:
-    return {role: by_role.get(role, default) for role in EVERYONE}
-
-
-def page(allowed: list[str], *, ok: int = 200, post_ok: int = 405) -> tuple[dict, dict]:
-    """A page for signed-in users holding a permission: sign-in redirect, 403, or the page."""
-    get = statuses(403, anonymous=302, **dict.fromkeys(allowed, ok))
-    post = statuses(403, anonymous=302, **dict.fromkeys(allowed, post_ok))
-    return get, post
-
-
-def action(allowed: list[str], *, post_ok: int) -> tuple[dict, dict]:
-    """A POST-only action: GET is 405 for those allowed."""
-    return page(allowed, ok=405, post_ok=post_ok)
-
-
-def api(allowed: list[str]) -> tuple[dict, dict]:
-    """A read-only API operation: 401 without credentials, 403 without the permission."""
-    get = statuses(403, anonymous=401, **dict.fromkeys(allowed, 200))
-    post = statuses(405)
-    return get, post
-
-
-@dataclass(frozen=True)
-class Route:
-    get: dict[str, int]
-    post: dict[str, int]
-    kwargs: dict[str, str] = field(default_factory=dict)  # names of World attributes, see test
-
-
-def route(pair: tuple[dict, dict], **kwargs: str) -> Route:
-    return Route(pair[0], pair[1], kwargs)
-
-
-SIGNED_IN_REDIRECT = statuses(302)  # e.g. allauth's sign-in page sends signed-in users home
+# Each app's own routes, and a function making the records their URLs name (see conftest.py).
+APP_MATRICES = [
+    matrix_preferencing,
+    matrix_teaching,
+    matrix_practices,
+    matrix_trainees,
+    matrix_community,
+    matrix_content,
+    matrix_reports,
+]
 
 MATRIX: dict[str, Route] = {
     # Public pages.
@@ -131,6 +111,9 @@ MATRIX: dict[str, Route] = {
         trainee_id="trainee_a2_pk",
     ),
 }
+
+for _matrix in APP_MATRICES:
+    MATRIX.update(_matrix.ROUTES)
 
 # The Django admin: only national admins. Anyone else is sent to the admin sign-in, which sends
 # signed-in users without the permission a 403 and anonymous users to the two-factor sign-in.

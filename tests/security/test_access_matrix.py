@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.security.access_matrix import ADMIN_ALLOWED, ADMIN_LOGIN, EVERYONE, MATRIX
+from tests.security.access_matrix import ADMIN_ALLOWED, ADMIN_LOGIN, MATRIX
+from tests.security.matrix_rules import EVERYONE
 from tests.security.urls import all_routes
 
 

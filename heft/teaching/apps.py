@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TeachingConfig(AppConfig):
+    name = "heft.teaching"
+    label = "teaching"
