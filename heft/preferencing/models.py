@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class PreferenceWindow(models.Model):
@@ -20,6 +22,10 @@ class PreferenceWindow(models.Model):
 
     def __str__(self):
         return f"{self.scheme} {self.intake}: {self.opens_at:%d %b %Y}–{self.closes_at:%d %b %Y}"
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
 
 
 class Preference(models.Model):
@@ -42,3 +48,115 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.trainee} #{self.rank}: {self.rotation.code}"
+
+
+class PreferenceList(models.Model):
+    """A trainee's list for a window as a whole: draft or submitted, with a version for concurrent saves."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    window = models.ForeignKey(PreferenceWindow, on_delete=models.CASCADE, related_name="lists")
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="preference_lists")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up by one with every save")
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["window", "trainee"], name="preference_list_unique")]
+
+    def __str__(self):
+        return f"{self.trainee} — {self.window} ({self.get_status_display()})"
+
+
+class AllocationRun(models.Model):
+    """One run of the allocation engine on a frozen snapshot of a window's preferences."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Allocation"
+        REFILL = "refill", "Re-offer freed places"
+        REALLOCATION = "reallocation", "Reallocation after a change"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    window = models.ForeignKey(PreferenceWindow, on_delete=models.PROTECT, related_name="runs")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INITIAL)
+    mechanism = models.CharField(max_length=40)
+    seed = models.BigIntegerField(null=True, blank=True)
+    engine_version = models.CharField(max_length=20)
+    input_snapshot = models.JSONField(help_text="The problem exactly as given to the engine")
+    input_digest = models.CharField(max_length=64)
+    assignments = models.JSONField(help_text="Trainee id -> rotation code or null")
+    metrics = models.JSONField()
+    explanations = models.JSONField()
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The published run this one changes, for re-offers and reallocations",
+    )
+    reason = models.TextField(blank=True, help_text="Why a reallocation was needed; affected trainees see it")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(status="published"), name="one_published_run_per_window"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Run {self.pk} ({self.mechanism}, {self.get_status_display().lower()})"
+
+
+class Offer(models.Model):
+    """A rotation offered to a trainee by a published run."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    LIVE = (Status.OFFERED, Status.ACCEPTED)
+
+    window = models.ForeignKey(PreferenceWindow, on_delete=models.PROTECT, related_name="offers")
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="offers")
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="offers")
+    rotation = models.ForeignKey("programmes.Rotation", on_delete=models.PROTECT, related_name="offers")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    choice = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Which of their choices it was"
+    )
+    explanation = models.TextField(blank=True)
+    respond_by = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True, help_text="Why it was withdrawn, for the trainee")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["window", "trainee", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "trainee"],
+                condition=Q(status__in=["offered", "accepted"]),
+                name="one_live_offer_per_trainee_and_window",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rotation.code} for {self.trainee} ({self.get_status_display().lower()})"

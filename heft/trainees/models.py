@@ -53,6 +53,12 @@ class ProgrammeMembership(models.Model):
     heft_mode = models.CharField(max_length=20, choices=HeftMode.choices, default=HeftMode.NONE)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     national_rank = models.PositiveIntegerField(null=True, blank=True)
+    recruitment_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    returning_heft_not_guaranteed = models.BooleanField(
+        "returning — HEFT rotation not guaranteed",
+        default=False,
+        help_text="Set when a trainee interrupts training while holding a HEFT place",
+    )
     cct_estimate = models.DateField("estimated CCT date", null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,64 @@
+"""Emails about preferences and offers, sent by the task worker after the change has committed."""
+
+from django.conf import settings
+from django.core.mail import send_mail, send_mass_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from heft.preferencing.models import Offer, PreferenceList, PreferenceWindow
+
+
+def _render(template: str, context: dict) -> str:
+    return render_to_string(f"preferencing/email/{template}", context)
+
+
+@task()
+def send_preference_receipt(list_id: int) -> None:
+    """A receipt listing the submitted order with its time, so a trainee can prove what they sent."""
+    plist = PreferenceList.objects.select_related("trainee", "window__scheme").get(pk=list_id)
+    ranked = (
+        plist.window.preferences.filter(trainee=plist.trainee).select_related("rotation").order_by("rank")
+    )
+    body = _render(
+        "receipt.txt", {"list": plist, "ranked": ranked, "submitted": timezone.localtime(plist.submitted_at)}
+    )
+    send_mail(
+        "Your HEFT rotation preferences were received",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [plist.trainee.email],
+    )
+
+
+@task()
+def send_offer_emails(run_id: int, made: list[int], withdrawn: list[int]) -> None:
+    """Tell each trainee whose offer changed: a new offer, or an offer withdrawn and why."""
+    offers = Offer.objects.filter(pk__in=[*made, *withdrawn]).select_related("trainee", "rotation", "window")
+    messages = []
+    for offer in offers:
+        template = "offer.txt" if offer.pk in made else "offer_withdrawn.txt"
+        body = _render(template, {"offer": offer, "respond_by": timezone.localtime(offer.respond_by)})
+        subject = "Your HEFT rotation offer" if offer.pk in made else "A change to your HEFT rotation offer"
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [offer.trainee.email]))
+    send_mass_mail(messages)
+
+
+@task()
+def send_window_reminders(window_id: int) -> int:
+    """Remind every trainee who has not submitted a list. Returns how many were reminded."""
+    from heft.preferencing.selectors import trainees_not_submitted
+
+    window = PreferenceWindow.objects.select_related("scheme").get(pk=window_id)
+    closes = timezone.localtime(window.closes_at)
+    messages = [
+        (
+            "Reminder: rank your HEFT rotations",
+            _render("reminder.txt", {"window": window, "trainee": trainee, "closes": closes}),
+            settings.DEFAULT_FROM_EMAIL,
+            [trainee.email],
+        )
+        for trainee in trainees_not_submitted(window)
+    ]
+    send_mass_mail(messages)
+    return len(messages)
