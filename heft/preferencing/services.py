@@ -155,7 +155,7 @@ def run_create(*, window: PreferenceWindow, mechanism: str, by, seed: int | None
 def refill_run_create(*, window: PreferenceWindow, by) -> AllocationRun:
     """Offer places freed by declines and withdrawals: everyone holding a live offer keeps it."""
     published = _published_run(window)
-    refused = set(
+    refused = {
         str(t)
         for t in Offer.objects.filter(
             window=window, status__in=[Offer.Status.DECLINED, Offer.Status.WITHDRAWN]
@@ -164,7 +164,7 @@ def refill_run_create(*, window: PreferenceWindow, by) -> AllocationRun:
             trainee_id__in=Offer.objects.filter(window=window, status__in=Offer.LIVE).values("trainee_id")
         )
         .values_list("trainee_id", flat=True)
-    )
+    }
     return _run_record(
         window=window,
         kind=AllocationRun.Kind.REFILL,

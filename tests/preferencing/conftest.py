@@ -27,7 +27,7 @@ def make_window(scheme, *, open_now: bool = True) -> PreferenceWindow:
 
 @pytest.fixture
 def allocation(world) -> Allocation:
-    """Scheme A's 2026-08 intake: three rotations (ROT-A with 2 places, R2 and R3 with 1) and four trainees."""
+    """Scheme A, intake 2026-08: rotations ROT-A (2 places), R2 and R3 (1 each); four ranked trainees."""
     scheme = world.scheme_a
     world.rotation_a.capacity = 2
     world.rotation_a.save()
@@ -35,9 +35,7 @@ def allocation(world) -> Allocation:
         f.SlotFactory(rotation__scheme=scheme, rotation__code=code, rotation__capacity=1).rotation
         for code in ("R2", "R3")
     ]
-    memberships = [m for m in world.trainee_a.memberships.all()] + [
-        m for m in world.trainee_a2.memberships.all()
-    ]
+    memberships = list(world.trainee_a.memberships.all()) + list(world.trainee_a2.memberships.all())
     memberships += [f.MembershipFactory(scheme=scheme) for _ in range(2)]
     trainees = []
     for rank, membership in enumerate(memberships, start=1):
