@@ -21,6 +21,17 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     USE_ADMIN_SITE = "use_admin_site"
     USE_API_TOKENS = "use_api_tokens"
+    PLAN_TIMETABLE = "plan_timetable"  # national programme (England scope) or a region's sessions
+    RUN_SESSIONS = "run_sessions"  # take registers, see their sessions' feedback
+    VIEW_ATTENDANCE = "view_attendance"  # attendance within scope
+    ATTEND_SESSIONS = "attend_sessions"  # a trainee's check-in, reflections, feedback and calendar
+    MANAGE_CONTENT = "manage_content"  # the public site's pages, news and testimonials, within scope
+    IMPORT_DATA = "import_data"  # national public data: practices, deprivation, the Deep End rule
+    VIEW_REPORTS = "view_reports"  # dashboards and exports, within scope
+    MANAGE_ALLOCATIONS = "manage_allocations"  # trainee imports, preference windows, runs, offers
+    RANK_ROTATIONS = "rank_rotations"  # a trainee's own preferences and offers
+    MANAGE_COMMUNITY = "manage_community"  # communities of practice, mentor matching, opportunities
+    JOIN_COMMUNITY = "join_community"  # interests, directory, opportunities, one's group
 
 
 STAFF = {Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.USE_API_TOKENS}
@@ -29,15 +40,32 @@ PROGRAMME_TEAM = STAFF | {
     Perm.MANAGE_PRACTICES,
     Perm.VIEW_TRAINEES,
     Perm.MANAGE_TRAINEES,
+    Perm.RUN_SESSIONS,
+    Perm.VIEW_ATTENDANCE,
+    Perm.VIEW_REPORTS,
+    Perm.MANAGE_ALLOCATIONS,
+    Perm.MANAGE_COMMUNITY,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.NATIONAL_ADMIN: frozenset(PROGRAMME_TEAM | {Perm.USE_ADMIN_SITE, Perm.VIEW_AUDIT}),
-    Role.REGIONAL_LEAD: frozenset(PROGRAMME_TEAM),
+    Role.NATIONAL_ADMIN: frozenset(
+        PROGRAMME_TEAM
+        | {Perm.USE_ADMIN_SITE, Perm.VIEW_AUDIT, Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT, Perm.IMPORT_DATA}
+    ),
+    Role.REGIONAL_LEAD: frozenset(PROGRAMME_TEAM | {Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT}),
     Role.SCHEME_ADMIN: frozenset(PROGRAMME_TEAM),
-    Role.EDUCATOR: frozenset(STAFF),
-    Role.MENTOR: frozenset(STAFF | {Perm.VIEW_TRAINEES}),
-    Role.TRAINEE: frozenset({Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.VIEW_OWN_RECORD}),
+    Role.EDUCATOR: frozenset(STAFF | {Perm.RUN_SESSIONS}),
+    Role.MENTOR: frozenset(STAFF | {Perm.VIEW_TRAINEES, Perm.JOIN_COMMUNITY}),
+    Role.TRAINEE: frozenset(
+        {
+            Perm.VIEW_PROGRAMMES,
+            Perm.VIEW_PRACTICES,
+            Perm.VIEW_OWN_RECORD,
+            Perm.ATTEND_SESSIONS,
+            Perm.RANK_ROTATIONS,
+            Perm.JOIN_COMMUNITY,
+        }
+    ),
 }
 
 # Everyone but trainees sees other people's data: they must use two-factor sign-in.
