@@ -210,7 +210,7 @@ REGIONS = {
     "east-of-england": (
         "East of England",
         "HEFT in the East of England covers schemes from Norwich to Luton and Bedford. Regional sessions "
-        "are online about every two months, on Wednesday afternoons from 14:00 to 16:00, alongside the "
+        "are online about every two months, on Fridays from 14:00 to 16:00, alongside the "
         "national programme. HEFT trainees are matched with a mentor (a deprivation fellow, trailblazer "
         "fellow or PCN health-inequalities lead) and join a community of practice near where they work.",
     ),

@@ -16,10 +16,12 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("My training", "trainees:me", Perm.VIEW_OWN_RECORD),
+    NavItem("My rotations", "preferencing:my_rotations", Perm.RANK_ROTATIONS),
     NavItem("Rotations", "programmes:rotation_list", Perm.VIEW_PROGRAMMES),
     NavItem("Schemes", "programmes:region_list", Perm.VIEW_PROGRAMMES),
     NavItem("Practices", "practices:practice_list", Perm.VIEW_PRACTICES),
     NavItem("Trainees", "trainees:trainee_list", Perm.VIEW_TRAINEES),
+    NavItem("Allocation", "preferencing:window_list", Perm.MANAGE_ALLOCATIONS),
     NavItem("Audit", "audit:event_list", Perm.VIEW_AUDIT),
     NavItem("API tokens", "accounts:api_tokens", Perm.USE_API_TOKENS),
     NavItem("Admin", "admin:index", Perm.USE_ADMIN_SITE),
@@ -31,9 +33,14 @@ def navigation_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
-    for item in NAVIGATION:
-        if item.perm is None or has_perm(user, item.perm):
-            href = reverse(item.url_name)
-            items.append({"text": item.label, "href": href, "current": request.path.startswith(href)})
+    items = [
+        {"text": item.label, "href": reverse(item.url_name)}
+        for item in NAVIGATION
+        if item.perm is None or has_perm(user, item.perm)
+    ]
+    # The current item is the one whose address is the longest start of this page's.
+    matches = [item for item in items if request.path.startswith(item["href"])]
+    current = max(matches, key=lambda item: len(item["href"]), default=None)
+    for item in items:
+        item["current"] = item is current
     return items

@@ -1,5 +1,198 @@
-"""This app's part of the REST API (mounted under /api/v1/ by heft/api/api.py)."""
+"""Preferencing in the REST API: windows, a trainee's own list, runs and offers."""
 
-from ninja import Router
+from datetime import datetime
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from heft.accounts.permissions import Perm, has_perm
+from heft.api.auth import require
+from heft.preferencing import selectors, services
 
 router = Router(tags=["preferencing"])
+
+
+class WindowOut(Schema):
+    id: int
+    scheme: str
+    intake: str
+    opens_at: datetime
+    closes_at: datetime
+    open: bool
+
+    @staticmethod
+    def resolve_scheme(obj) -> str:
+        return obj.scheme.code
+
+    @staticmethod
+    def resolve_open(obj) -> bool:
+        return obj.is_open()
+
+
+class PreferencesIn(Schema):
+    rotations: list[str]
+    submit: bool = False
+    version: int | None = None
+
+
+class PreferencesOut(Schema):
+    window: int
+    rotations: list[str]
+    status: str
+    version: int
+    submitted_at: datetime | None
+
+
+class RunIn(Schema):
+    mechanism: str
+    seed: int | None = None
+
+
+class RunOut(Schema):
+    id: int
+    window: int
+    kind: str
+    mechanism: str
+    seed: int | None
+    engine_version: str
+    input_digest: str
+    status: str
+    metrics: dict
+    assignments: dict[str, str | None]
+
+    @staticmethod
+    def resolve_window(obj) -> int:
+        return obj.window_id
+
+
+class PublishIn(Schema):
+    respond_by: datetime
+
+
+class OfferOut(Schema):
+    id: int
+    window: int
+    rotation: str
+    status: str
+    choice: int | None
+    explanation: str
+    respond_by: datetime
+
+    @staticmethod
+    def resolve_window(obj) -> int:
+        return obj.window_id
+
+    @staticmethod
+    def resolve_rotation(obj) -> str:
+        return obj.rotation.code
+
+
+class RespondIn(Schema):
+    accept: bool
+
+
+class Message(Schema):
+    detail: str
+
+
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message}
+
+
+def _trainee(request):
+    require(request, Perm.RANK_ROTATIONS)
+    trainee = selectors.trainee_of(request.auth)
+    if trainee is None:
+        raise HttpError(404, "No trainee record is linked to this account.")
+    return trainee
+
+
+@router.get("/windows", response=list[WindowOut])
+def list_windows(request):
+    """Staff: the windows they manage. Trainees: the windows of their scheme and intake."""
+    if has_perm(request.auth, Perm.MANAGE_ALLOCATIONS):
+        return selectors.windows_managed_by(request.auth)
+    return selectors.windows_for_trainee(_trainee(request))
+
+
+@router.get("/windows/{window_id}/preferences", response={200: PreferencesOut, **ERRORS})
+def get_my_preferences(request, window_id: int):
+    trainee = _trainee(request)
+    window = selectors.window_for_trainee(trainee, window_id)
+    return _preferences_out(window, trainee)
+
+
+@router.put("/windows/{window_id}/preferences", response={200: PreferencesOut, **ERRORS})
+def put_my_preferences(request, window_id: int, payload: PreferencesIn):
+    """Replace the signed-in trainee's whole list. Send `version` to be told (409) if it changed meanwhile."""
+    trainee = _trainee(request)
+    window = selectors.window_for_trainee(trainee, window_id)
+    try:
+        services.preferences_save(
+            window=window, trainee=trainee, rotation_codes=payload.rotations, submit=payload.submit,
+            by=request.auth, expected_version=payload.version,
+        )  # fmt: skip
+    except (services.VersionConflictError, services.WindowClosedError) as error:
+        return Status(409, {"detail": str(error)})
+    except services.PreferencingError as error:
+        return Status(400, {"detail": str(error)})
+    return _preferences_out(window, trainee)
+
+
+def _preferences_out(window, trainee) -> dict:
+    plist = selectors.preference_list(window, trainee)
+    return {
+        "window": window.pk,
+        "rotations": selectors.ranked_codes(window, trainee),
+        "status": plist.status if plist else "none",
+        "version": plist.version if plist else 0,
+        "submitted_at": plist.submitted_at if plist else None,
+    }
+
+
+@router.get("/windows/{window_id}/runs", response={200: list[RunOut], **ERRORS})
+def list_runs(request, window_id: int):
+    require(request, Perm.MANAGE_ALLOCATIONS)
+    return selectors.runs_of(selectors.window_managed_by(request.auth, window_id))
+
+
+@router.post("/windows/{window_id}/runs", response={201: RunOut, **ERRORS})
+def create_run(request, window_id: int, payload: RunIn):
+    require(request, Perm.MANAGE_ALLOCATIONS)
+    window = selectors.window_managed_by(request.auth, window_id)
+    try:
+        run = services.run_create(
+            window=window, mechanism=payload.mechanism, seed=payload.seed, by=request.auth
+        )
+    except services.PreferencingError as error:
+        return Status(400, {"detail": str(error)})
+    return Status(201, run)
+
+
+@router.get("/runs/{run_id}", response={200: RunOut, **ERRORS})
+def get_run(request, run_id: int):
+    require(request, Perm.MANAGE_ALLOCATIONS)
+    return selectors.run_managed_by(request.auth, run_id)
+
+
+@router.post("/runs/{run_id}/publish", response={200: RunOut, **ERRORS})
+def publish_run(request, run_id: int, payload: PublishIn):
+    require(request, Perm.MANAGE_ALLOCATIONS)
+    run = selectors.run_managed_by(request.auth, run_id)
+    try:
+        return services.run_publish(run=run, respond_by=payload.respond_by, by=request.auth)
+    except services.PreferencingError as error:
+        return Status(409, {"detail": str(error)})
+
+
+@router.get("/offers", response=list[OfferOut])
+def list_my_offers(request):
+    return selectors.offers_for_trainee(_trainee(request))
+
+
+@router.post("/offers/{offer_id}/respond", response={200: OfferOut, **ERRORS})
+def respond_to_offer(request, offer_id: int, payload: RespondIn):
+    offer = selectors.offer_for_trainee(_trainee(request), offer_id)
+    try:
+        return services.offer_respond(offer=offer, accept=payload.accept, by=request.auth)
+    except services.PreferencingError as error:
+        return Status(409, {"detail": str(error)})

@@ -27,6 +27,9 @@ class PreferenceWindow(models.Model):
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
 
+    def has_closed(self, at=None) -> bool:
+        return (at or timezone.now()) >= self.closes_at
+
 
 class Preference(models.Model):
     """One rotation in a trainee's ranked list for a window (rank 1 is their first choice)."""

@@ -115,3 +115,68 @@ def offer_for_trainee(trainee: Trainee, pk: int) -> Offer:
     if offer is None:
         raise Http404
     return offer
+
+
+# --- comparing runs ---------------------------------------------------------------------------------------
+
+
+def runs_of(window: PreferenceWindow) -> QuerySet[AllocationRun]:
+    return window.runs.select_related("created_by", "published_by").order_by("-created_at")
+
+
+def run_comparison(window: PreferenceWindow, run_ids: list[int]) -> dict:
+    """The chosen runs side by side: their metrics, HEFT places filled, and who gets something different."""
+    runs = list(window.runs.filter(pk__in=run_ids).order_by("created_at"))
+    heft_codes = set(
+        rotations_with_heft_flag().filter(heft=True, scheme=window.scheme).values_list("code", flat=True)
+    )
+    names = {
+        str(t.pk): t for t in Trainee.objects.filter(pk__in={int(t) for r in runs for t in r.assignments})
+    }
+    longest = max((len(r.metrics["rank_profile"]) for r in runs), default=0)
+    rows = [
+        {
+            "run": run,
+            "placed": run.metrics["placed"],
+            "unplaced": run.metrics["unplaced"],
+            "total_rank": run.metrics["total_rank"],
+            "heft_filled": sum(1 for code in run.assignments.values() if code in heft_codes),
+            "profile": run.metrics["rank_profile"] + [0] * (longest - len(run.metrics["rank_profile"])),
+        }
+        for run in runs
+    ]
+    trainee_ids = sorted(
+        {t for r in runs for t in r.assignments}, key=lambda t: names[t].surname if t in names else t
+    )
+    changes = [
+        {"trainee": names.get(t), "assignments": [r.assignments.get(t) for r in runs]}
+        for t in trainee_ids
+        if len({r.assignments.get(t) for r in runs}) > 1
+    ]
+    return {"runs": runs, "rows": rows, "choices": list(range(1, longest + 1)), "changes": changes}
+
+
+def window_membership(window: PreferenceWindow, membership_pk: int):
+    membership = window_memberships(window).filter(pk=membership_pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def run_rows(run: AllocationRun) -> list[dict]:
+    """Each trainee in the run with what they would get and why, in national rank order."""
+    trainees = {str(t.pk): t for t in Trainee.objects.filter(pk__in=[int(t) for t in run.assignments])}
+    rows = []
+    for entry in run.input_snapshot["trainees"]:
+        code = run.assignments.get(entry["id"])
+        choice = entry["preferences"].index(code) + 1 if code in entry["preferences"] else None
+        rows.append(
+            {
+                "trainee": trainees.get(entry["id"]),
+                "rank": entry["rank"],
+                "rotation": code,
+                "choice": choice,
+                "explanation": run.explanations.get(entry["id"], ""),
+            }
+        )
+    return rows

@@ -241,8 +241,9 @@ def _run_record(
     return run
 
 
-def run_publish(*, run: AllocationRun, respond_by: datetime, by) -> AllocationRun:
-    """Make a draft run the allocation in force: all its offers appear at once, or none do."""
+def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = True) -> AllocationRun:
+    """Make a draft run the allocation in force: all its offers appear at once, or none do. The trainees
+    whose offers changed are emailed unless notify is False (the demo data's invented people)."""
     if respond_by <= timezone.now():
         raise PreferencingError("The reply deadline must be in the future.")
     try:

@@ -1,0 +1,67 @@
+"""The entry point for the app and the CLI: solve a problem with a named mechanism."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from heft.engines.allocation.explain import explain
+from heft.engines.allocation.mechanisms import Allocation, allocate
+from heft.engines.allocation.metrics import compute_metrics
+from heft.engines.allocation.problem import Problem, parse_problem
+
+ENGINE_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """An allocation. Metrics and explanations are worked out when first read (they cost more than the
+    allocation itself on national-sized problems)."""
+
+    problem: Problem
+    mechanism: str
+    allocation: Allocation
+
+    @property
+    def seed(self) -> int | None:
+        return self.allocation.seed
+
+    @property
+    def input_digest(self) -> str:
+        return self.problem.input_digest
+
+    @cached_property
+    def assignments(self) -> dict[str, str | None]:
+        trainees, rotations = self.problem.trainee_ids, self.problem.rotation_ids
+        pairs = (
+            (trainees[t], rotations[r] if r >= 0 else None)
+            for t, r in enumerate(self.allocation.assigned.tolist())
+        )
+        return dict(sorted(pairs))
+
+    @cached_property
+    def metrics(self) -> dict[str, Any]:
+        return compute_metrics(self.problem, self.allocation.assigned)
+
+    @cached_property
+    def explanations(self) -> dict[str, str]:
+        return explain(self.problem, self.mechanism, self.allocation)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mechanism": self.mechanism,
+            "seed": self.seed,
+            "engine_version": ENGINE_VERSION,
+            "input_digest": self.input_digest,
+            "assignments": self.assignments,
+            "metrics": self.metrics,
+            "explanations": self.explanations,
+        }
+
+
+def solve(problem: dict | Problem, mechanism: str, seed: int | None = None) -> Result:
+    """Allocate with `mechanism` (see MECHANISMS). Raises ProblemError for bad input, unknown mechanism
+    or bad seed. The seed is used by random-serial-dictatorship only (one is drawn and reported if None)."""
+    parsed = parse_problem(problem)
+    return Result(parsed, mechanism, allocate(parsed, mechanism, seed))

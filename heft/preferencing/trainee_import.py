@@ -1,0 +1,838 @@
+"""Import the trainees allocated to schemes from the national recruitment export (CSV or .xlsx).
+
+The file
+- CSV (UTF-8, with or without a byte-order mark; comma, semicolon or tab separated) or an Excel workbook
+  (.xlsx, its first sheet). The type is told from the content, not the name. Other encodings are refused,
+  never guessed. Row 1 holds the headings; messages give rows as a spreadsheet numbers them. Blank rows and
+  columns with other headings are ignored.
+- Headings, in any order and case (spaces, punctuation and TIS-style trailing asterisks do not matter; the
+  accepted variants are in COLUMNS): GMC number; Forenames and Surname, or one Name column ("Surname,
+  Forenames"; without a comma the last word is the surname); Email; Scheme (its code or its name); Intake
+  (YYYY-MM); National rank; Score; HEFT interest (yes/no). Optional: Start date (DD/MM/YYYY or YYYY-MM-DD).
+
+What it writes: nothing unless every row is valid; then, in one transaction, with an audit event for each
+record created or changed (unchanged rows write nothing, so importing the same file twice changes nothing):
+- Trainee, found by GMC number: created, or its names corrected. An import never changes a trainee's email:
+  a GMC number held with another email, or an email held with another GMC number, is an error to resolve.
+- A sign-in for every imported trainee without one: the account with the trainee's email if there is one
+  (and it belongs to no other trainee), else a new account with an unusable password (the trainee sets one
+  through "forgotten password"); either way holding the trainee role.
+- ProgrammeMembership, found by trainee, scheme and intake: national rank and score from the file; the start
+  date from the file, else (new memberships only) the first Wednesday of the intake month; HEFT mode
+  "rotation" when HEFT interest is yes, else "none". An existing membership is never downgraded: the import
+  only lifts "none" to "rotation", and what staff have set ("rotation", "enrolment_only") stands.
+- Refused as well: a trainee already in another scheme for the same intake (a move is a staff decision) and a
+  national rank already held in the scheme and intake by a trainee who is not in the file.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+
+from heft.accounts.models import Role, RoleAssignment, User
+from heft.audit.services import audit_record, snapshot
+from heft.programmes.models import TrainingScheme
+from heft.trainees.models import ProgrammeMembership, Trainee
+
+MAX_ROWS = 10_000  # a national intake is a few thousand; more than this is the wrong file
+FILE_ROW = 0  # RowError.row for a problem with the file as a whole
+
+HeftMode = ProgrammeMembership.HeftMode
+
+
+# --- results ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell, one row (column None) or the whole file (row 0)."""
+
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = "File" if self.row == FILE_ROW else f"Row {self.row}"
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file was refused; nothing was written. `errors` lists every problem found, in row order."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = sorted(errors, key=lambda e: e.row)
+        super().__init__(f"The file was not imported: {len(self.errors)} problem(s).")
+
+
+@dataclass(frozen=True)
+class Change:
+    row: int
+    record: str  # "trainee", "sign-in" or "programme membership"
+    action: str  # "created" or "updated"
+    label: str
+    fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (before, after) on update
+
+    def __str__(self):
+        text = f"Row {self.row}: {self.record} {self.label} {self.action}"
+        details = "; ".join(
+            f"{name} {before or '(blank)'} → {after}" for name, (before, after) in self.fields.items()
+        )
+        return f"{text}: {details}" if details else text
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportSummary:
+    filename: str
+    rows: int
+    trainees: Counts = field(default_factory=Counts)
+    memberships: Counts = field(default_factory=Counts)
+    sign_ins_created: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+# --- the public entry point ---------------------------------------------------------------------------------
+
+
+def trainees_import(*, data: bytes, filename: str, by, allowed_scheme_ids: set[int] | None) -> ImportSummary:
+    """Check every row of the file, then write all of it or none. Raises ImportRejected listing every
+    problem. `allowed_scheme_ids` are the schemes `by` may import into (None: all England)."""
+    headings, rows = read_table(data, filename)
+    columns, errors = _map_headings(headings)
+    entries, row_errors = _parse_rows(rows, columns, allowed_scheme_ids)
+    errors += row_errors + _check_within_file(entries, columns)
+    existing = _Existing.load(entries)
+    errors += _check_against_records(entries, existing, columns)
+    if errors:
+        raise ImportRejected(errors)
+    try:
+        with transaction.atomic():
+            return _write(entries, existing, by, ImportSummary(filename=filename, rows=len(entries)))
+    except IntegrityError as error:  # another import or edit of the same people got there first
+        raise _refuse(CHANGED_MEANWHILE) from error
+
+
+# --- reading the file ---------------------------------------------------------------------------------------
+
+ZIP = b"PK\x03\x04"
+OLD_OFFICE = b"\xd0\xcf\x11\xe0"
+BINARY_STARTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+CHANGED_MEANWHILE = (
+    "Some of these trainees were changed while the file was being imported, so nothing was saved. "
+    "Upload the file again."
+)
+SAVE_AS = 'Open it in Excel and save it as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx).'
+
+Rows = list[tuple[int, list]]  # (spreadsheet row number, cell values)
+
+
+def _refuse(message: str, row: int = FILE_ROW) -> ImportRejected:
+    return ImportRejected([RowError(row, None, message)])
+
+
+def read_table(data: bytes, filename: str) -> tuple[list, Rows]:
+    """The heading row and the non-blank data rows of a CSV or .xlsx file, told apart by content."""
+    if not data.strip():
+        raise _refuse("The file is empty.")
+    if data.startswith(ZIP):
+        headings, rows = _read_xlsx(data, filename)
+    elif data.startswith(OLD_OFFICE):
+        raise _refuse(f'"{filename}" is an old Excel (.xls) file, which cannot be read. {SAVE_AS}')
+    elif data.startswith(BINARY_STARTS) or b"\x00" in data[:4096] and not data.startswith(UTF16_BOMS):
+        raise _refuse(f'"{filename}" is not a CSV file or an Excel workbook (.xlsx).')
+    else:
+        headings, rows = _read_csv(data)
+    if not rows:
+        raise _refuse("The file has headings but no trainees.")
+    return headings, rows
+
+
+def _read_csv(data: bytes) -> tuple[list, Rows]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        raise _refuse(
+            f"The file is not saved as UTF-8 text (the first character that is not is on row {row}), so "
+            f"names with accents would come out wrong. {SAVE_AS}",
+            row=row,
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first_line.count))
+    try:
+        return _table(reader)
+    except csv.Error as error:
+        raise _refuse(f"This row cannot be read as CSV ({error}).", row=reader.line_num) from error
+
+
+def _read_xlsx(data: bytes, filename: str) -> tuple[list, Rows]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a zip that is not a workbook
+        raise _refuse(
+            f'"{filename}" is not a CSV file or an Excel workbook (.xlsx) that can be read.'
+        ) from error
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        return _table(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _table(records: Iterable) -> tuple[list, Rows]:
+    """Headings and numbered non-blank rows, read as a stream: a huge file is refused without holding it."""
+    records = iter(records)
+    headings = next(records, None)
+    if headings is None:
+        raise _refuse("The file is empty.")
+    if _is_blank_row(headings):
+        raise _refuse("Row 1 is empty: it must hold the column headings.", row=1)
+    rows: Rows = []
+    for number, values in enumerate(records, start=2):
+        if _is_blank_row(values):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise _refuse(f"The file has more than {MAX_ROWS} rows of trainees: split it into smaller files.")
+        rows.append((number, list(values)))
+    return list(headings), rows
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_blank_row(values) -> bool:
+    return all(_is_blank(v) for v in values)
+
+
+# --- headings -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str  # how messages name it when it is missing
+    aliases: frozenset[str]
+    required: bool = True
+
+
+def _column(key: str, heading: str, *aliases: str, required: bool = True) -> Column:
+    return Column(key, heading, frozenset({_normal(heading), *aliases}), required)
+
+
+def _normal(heading) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(heading or "").lower()).strip()
+
+
+COLUMNS = (
+    _column("gmc_number", "GMC number", "gmc", "gmc no", "gmc reference number", "gmc ref no"),
+    _column("forenames", "Forenames", "forename", "first name", "first names", "given name", required=False),
+    _column("surname", "Surname", "last name", "family name", required=False),
+    _column("name", "Name", "full name", "trainee name", required=False),
+    _column("email", "Email", "email address", "e mail", "e mail address"),
+    _column("scheme", "Scheme", "training scheme", "scheme code", "scheme name"),
+    _column("intake", "Intake", "intake month"),
+    _column("national_rank", "National rank", "rank", "national ranking"),
+    _column("score", "Score", "recruitment score", "total score"),
+    _column("heft_interest", "HEFT interest", "heft", "interested in heft"),
+    _column("start_date", "Start date", "programme start date", required=False),
+)
+COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
+Columns = dict[str, tuple[int, str]]  # key -> (index, heading as written in the file)
+
+
+def _map_headings(headings: list) -> tuple[Columns, list[RowError]]:
+    """The columns found (rows are still checked when some are missing, so every error shows at once)."""
+    columns: Columns = {}
+    errors = []
+    for index, heading in enumerate(headings):
+        column = COLUMN_BY_ALIAS.get(_normal(heading))
+        if column is None:
+            continue
+        written = str(heading).strip()
+        if column.key in columns:
+            first = columns[column.key][1]
+            errors.append(
+                RowError(1, written, f'"{first}" and "{written}" both give the {column.heading}: keep one.')
+            )
+        else:
+            columns[column.key] = (index, written)
+    errors += [
+        RowError(1, c.heading, f'There is no "{c.heading}" column.')
+        for c in COLUMNS
+        if c.required and c.key not in columns
+    ]
+    if "name" not in columns and not {"forenames", "surname"} <= columns.keys():
+        errors += [
+            RowError(
+                1,
+                c.heading,
+                f'There is no "{c.heading}" column (give Forenames and Surname, or one Name column).',
+            )
+            for c in COLUMNS
+            if c.key in ("forenames", "surname") and c.key not in columns
+        ]
+    return columns, errors
+
+
+# --- one row ------------------------------------------------------------------------------------------------
+
+
+class BadValue(ValueError):
+    """A cell's value cannot be used; the message says why, for the person who made the file."""
+
+
+@dataclass
+class Entry:
+    """One valid-so-far row. A field stays None when its cell is bad (the error is recorded)."""
+
+    row: int
+    gmc_number: str | None = None
+    forenames: str | None = None
+    surname: str | None = None
+    email: str | None = None
+    scheme: TrainingScheme | None = None
+    intake: str | None = None
+    national_rank: int | None = None
+    score: Decimal | None = None
+    heft_interest: bool | None = None
+    start_date: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.forenames} {self.surname} (GMC {self.gmc_number})"
+
+
+def _show(value) -> str:
+    text = str(value).strip()
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _required(value) -> None:
+    if _is_blank(value):
+        raise BadValue("This is blank.")
+
+
+def _whole_number(value) -> int | None:
+    """An int from a cell holding a whole number (as text, an int or a float), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+
+
+def parse_gmc_number(value) -> str:
+    _required(value)
+    number = _whole_number(value) if not isinstance(value, str) else None
+    text = str(number) if number is not None else str(value).strip()
+    if not re.fullmatch(r"\d{7}", text):
+        raise BadValue(f"A GMC number is 7 digits; {_show(value)} is not.")
+    return text
+
+
+def parse_name(value) -> str:
+    _required(value)
+    text = " ".join(str(value).split())
+    if len(text) > 100:
+        raise BadValue("A name can be at most 100 characters.")
+    return text
+
+
+def split_name(value) -> tuple[str, str]:
+    """'Surname, Forenames', or 'Forenames Surname' (the last word is the surname)."""
+    text = parse_name(value)
+    if "," in text:
+        surname, forenames = (part.strip() for part in text.split(",", 1))
+    else:
+        forenames, _, surname = text.rpartition(" ")
+    if not forenames or not surname:
+        raise BadValue(f'Give forenames and surname, e.g. "Surname, Forenames"; {_show(value)} is one name.')
+    return forenames, surname
+
+
+def parse_email(value) -> str:
+    _required(value)
+    text = str(value).strip().lower()
+    try:
+        validate_email(text)
+    except ValidationError as error:
+        raise BadValue(f"{_show(value)} is not an email address.") from error
+    if len(text) > 254:
+        raise BadValue("An email address can be at most 254 characters.")
+    return text
+
+
+def parse_intake(value) -> str:
+    _required(value)
+    if isinstance(value, datetime.date):  # Excel turns "2026-08" into a date
+        return f"{value.year:04d}-{value.month:02d}"
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(value).strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise BadValue(f"Give the intake as year and month, e.g. 2026-08; {_show(value)} is not.")
+    return f"{match[1]}-{int(match[2]):02d}"
+
+
+def parse_rank(value) -> int:
+    _required(value)
+    number = _whole_number(value)
+    if number is None or number < 1:
+        raise BadValue(f"A national rank is a whole number from 1; {_show(value)} is not.")
+    return number
+
+
+def parse_score(value) -> Decimal:
+    _required(value)
+    try:
+        score = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        score = None
+    if score is None or not score.is_finite() or not 0 <= score < 100_000:
+        raise BadValue(f"A score is a number from 0 to 99999.99; {_show(value)} is not.")
+    return score.quantize(Decimal("0.01"))
+
+
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
+
+
+def parse_yes_no(value) -> bool:
+    _required(value)
+    text = str(value).strip().lower()
+    if text in YES or text in NO:
+        return text in YES
+    raise BadValue(f"Say yes or no; {_show(value)} is neither.")
+
+
+def parse_start_date(value) -> datetime.date | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    for layout in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(str(value).strip(), layout).date()
+        except ValueError:
+            continue
+    raise BadValue(f"Give a date as DD/MM/YYYY, e.g. 04/08/2027; {_show(value)} is not.")
+
+
+PARSERS: dict[str, Callable] = {
+    "gmc_number": parse_gmc_number,
+    "forenames": parse_name,
+    "surname": parse_name,
+    "email": parse_email,
+    "intake": parse_intake,
+    "national_rank": parse_rank,
+    "score": parse_score,
+    "heft_interest": parse_yes_no,
+    "start_date": parse_start_date,
+}
+
+
+class SchemeFinder:
+    """Schemes by code or name (any case), refusing those the importer may not write to."""
+
+    def __init__(self, allowed_scheme_ids: set[int] | None):
+        self.allowed = allowed_scheme_ids
+        self.by_key = {}
+        for scheme in TrainingScheme.objects.all():
+            self.by_key.setdefault(scheme.name.strip().lower(), scheme)
+            self.by_key[scheme.code.lower()] = scheme
+
+    def __call__(self, value) -> TrainingScheme:
+        _required(value)
+        scheme = self.by_key.get(str(value).strip().lower())
+        if scheme is None:
+            raise BadValue(f"There is no scheme with the code or name {_show(value)}.")
+        if self.allowed is not None and scheme.pk not in self.allowed:
+            raise BadValue(f"You cannot import trainees into {scheme.name}.")
+        return scheme
+
+
+def _parse_rows(rows: Rows, columns: Columns, allowed_scheme_ids) -> tuple[list[Entry], list[RowError]]:
+    parsers = {**PARSERS, "scheme": SchemeFinder(allowed_scheme_ids)}
+    if "forenames" in columns and "surname" in columns:
+        columns = {k: v for k, v in columns.items() if k != "name"}
+    entries, errors = [], []
+    for number, values in rows:
+        entry = Entry(row=number)
+        for key, (index, heading) in columns.items():
+            value = values[index] if index < len(values) else None
+            try:
+                if key == "name":
+                    entry.forenames, entry.surname = split_name(value)
+                else:
+                    setattr(entry, key, parsers[key](value))
+            except BadValue as error:
+                errors.append(RowError(number, heading, str(error)))
+        entries.append(entry)
+    return entries, errors
+
+
+# --- across rows and against the records --------------------------------------------------------------------
+
+
+def _heading(columns: Columns, key: str) -> str:
+    return columns[key][1] if key in columns else next(c.heading for c in COLUMNS if c.key == key)
+
+
+def _check_within_file(entries: list[Entry], columns: Columns) -> list[RowError]:
+    errors = []
+    seen: dict[tuple, int] = {}
+    for entry in entries:
+        keys = [
+            ("gmc_number", (entry.gmc_number,), f"GMC number {entry.gmc_number}"),
+            ("email", (entry.email,), f"The email address {entry.email}"),
+            (
+                "national_rank",
+                (entry.scheme and entry.scheme.pk, entry.intake, entry.national_rank),
+                f"National rank {entry.national_rank} in {entry.scheme} {entry.intake}",
+            ),
+        ]
+        for key, values, what in keys:
+            if None in values:
+                continue
+            first = seen.setdefault((key, *values), entry.row)
+            if first != entry.row:
+                errors.append(RowError(entry.row, _heading(columns, key), f"{what} is also on row {first}."))
+    return errors
+
+
+@dataclass
+class _Existing:
+    """The records the file touches, read in a handful of queries."""
+
+    trainees: dict[str, Trainee]  # by GMC number
+    trainees_by_email: dict[str, Trainee]
+    users: dict[str, User]  # by lower-case email
+    linked_trainee: dict[int, int]  # user id -> the trainee id it signs in as
+    trainee_role_users: set[int]
+    memberships: dict[int, list[ProgrammeMembership]]  # by trainee id, for the file's intakes
+    rank_holders: dict[tuple[int, str, int], ProgrammeMembership]  # (scheme id, intake, rank)
+
+    @classmethod
+    def load(cls, entries: list[Entry]) -> "_Existing":
+        gmcs = {e.gmc_number for e in entries if e.gmc_number}
+        emails = {e.email for e in entries if e.email}
+        trainees = {t.gmc_number: t for t in Trainee.objects.filter(gmc_number__in=gmcs)}
+        by_email = {
+            t.email.lower(): t
+            for t in Trainee.objects.annotate(lower=Lower("email")).filter(lower__in=emails)
+        }
+        users = {
+            u.email.lower(): u for u in User.objects.annotate(lower=Lower("email")).filter(lower__in=emails)
+        }
+        user_ids = [u.pk for u in users.values()]
+        linked = dict(Trainee.objects.filter(user_id__in=user_ids).values_list("user_id", "pk"))
+        roles = RoleAssignment.objects.filter(user_id__in=user_ids, role=Role.TRAINEE)
+        intakes = {e.intake for e in entries if e.intake}
+        memberships: dict[int, list[ProgrammeMembership]] = {}
+        for m in ProgrammeMembership.objects.filter(
+            trainee_id__in=[t.pk for t in trainees.values()], intake__in=intakes
+        ).select_related("scheme"):
+            memberships.setdefault(m.trainee_id, []).append(m)
+        holders = ProgrammeMembership.objects.filter(
+            scheme_id__in={e.scheme.pk for e in entries if e.scheme},
+            intake__in=intakes,
+            national_rank__in={e.national_rank for e in entries if e.national_rank},
+        ).select_related("trainee")
+        return cls(
+            trainees=trainees,
+            trainees_by_email=by_email,
+            users=users,
+            linked_trainee=linked,
+            trainee_role_users=set(roles.values_list("user_id", flat=True)),
+            memberships=memberships,
+            rank_holders={(m.scheme_id, m.intake, m.national_rank): m for m in holders},
+        )
+
+
+def _check_against_records(entries: list[Entry], existing: _Existing, columns: Columns) -> list[RowError]:
+    in_file = {(e.gmc_number, e.scheme.pk, e.intake) for e in entries if e.scheme}
+    errors = []
+    for entry in entries:
+        for key, message in _record_conflicts(entry, existing, in_file):
+            errors.append(RowError(entry.row, _heading(columns, key), message))
+    return errors
+
+
+def _record_conflicts(entry: Entry, existing: _Existing, in_file: set) -> list[tuple[str, str]]:
+    """(column key, message) for each way the row clashes with the records already held."""
+    trainee = existing.trainees.get(entry.gmc_number)
+    checks = (_email_clash, _gmc_clash, _sign_in_clash, _other_scheme_clash, _rank_clash)
+    return [clash for check in checks if (clash := check(entry, trainee, existing, in_file))]
+
+
+def _email_clash(entry, trainee, existing, in_file):
+    if trainee and entry.email and trainee.email.lower() != entry.email:
+        return "email", (
+            f"GMC number {entry.gmc_number} belongs to a trainee with a different email address. "
+            "Check which is right: an import does not change a trainee's email."
+        )
+    return None
+
+
+def _gmc_clash(entry, trainee, existing, in_file):
+    holder = existing.trainees_by_email.get(entry.email)
+    if holder and entry.gmc_number and holder.gmc_number != entry.gmc_number:
+        return "gmc_number", f"The email address {entry.email} belongs to a trainee with another GMC number."
+    return None
+
+
+def _sign_in_clash(entry, trainee, existing, in_file):
+    user = existing.users.get(entry.email)
+    if user is None or (trainee and trainee.user_id):
+        return None
+    holder = existing.linked_trainee.get(user.pk)
+    if holder is not None and holder != (trainee and trainee.pk):
+        return "email", f"The email address {entry.email} is another trainee's sign-in."
+    return None
+
+
+def _other_scheme_clash(entry, trainee, existing, in_file):
+    if not (trainee and entry.scheme and entry.intake):
+        return None
+    for membership in existing.memberships.get(trainee.pk, []):
+        if membership.intake == entry.intake and membership.scheme_id != entry.scheme.pk:
+            return "scheme", f"This trainee is already in {membership.scheme} for the {entry.intake} intake."
+    return None
+
+
+def _rank_clash(entry, trainee, existing, in_file):
+    holder = entry.scheme and existing.rank_holders.get((entry.scheme.pk, entry.intake, entry.national_rank))
+    if holder and (holder.trainee.gmc_number, holder.scheme_id, holder.intake) not in in_file:
+        return "national_rank", (
+            f"National rank {entry.national_rank} in {entry.scheme} {entry.intake} is held by another "
+            "trainee who is not in this file."
+        )
+    return None
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+UPDATE_BATCH = 500  # one UPDATE ... CASE over thousands of rows is slower than a few smaller ones
+MEMBERSHIP_IMPORTED_FIELDS = ["start_date", "national_rank", "recruitment_score", "heft_mode"]
+TRAINEE_FIELDS = ["gmc_number", "forenames", "surname", "email", "user"]
+MEMBERSHIP_FIELDS = [
+    "trainee",
+    "scheme",
+    "intake",
+    "start_date",
+    "national_rank",
+    "recruitment_score",
+    "heft_mode",
+]
+
+
+def first_wednesday(year: int, month: int) -> datetime.date:
+    """Where GP training starts: August intakes on the first Wednesday of August."""
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(2 - first.weekday()) % 7)
+
+
+def _write(entries: list[Entry], existing: _Existing, by, summary: ImportSummary) -> ImportSummary:
+    users = _save_sign_ins(entries, existing, by, summary)
+    trainees = _save_trainees(entries, existing, users, by, summary)
+    _save_memberships(entries, existing, trainees, by, summary)
+    return summary
+
+
+def _save_sign_ins(entries: list[Entry], existing: _Existing, by, summary: ImportSummary) -> dict[str, User]:
+    """Email -> the account each trainee without a sign-in will use; new accounts are created here."""
+    chosen, new_users = {}, []
+    for entry in entries:
+        trainee = existing.trainees.get(entry.gmc_number)
+        if trainee and trainee.user_id:
+            continue
+        user = existing.users.get(entry.email)
+        if user is None:
+            user = User(email=entry.email, first_name=entry.forenames, last_name=entry.surname)
+            user.set_unusable_password()
+            new_users.append(user)
+        chosen[entry.email] = user
+    User.objects.bulk_create(new_users)
+    granted = RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=user, role=Role.TRAINEE)
+        for user in chosen.values()
+        if user.pk not in existing.trainee_role_users
+    )
+    rows = {e.email: e.row for e in entries}
+    for user in new_users:
+        audit_record(
+            by=by, verb="user.created", target=user, after={"email": user.email, "role": Role.TRAINEE}
+        )
+        summary.changes.append(Change(rows[user.email], "sign-in", "created", user.email))
+    summary.sign_ins_created = len(new_users)
+    created = {u.pk for u in new_users}
+    for role in granted:
+        if role.user_id not in created:
+            audit_record(
+                by=by, verb="role.granted", target=role, after={"user": role.user.email, "role": role.role}
+            )
+    return chosen
+
+
+def _save_trainees(entries, existing: _Existing, users: dict[str, User], by, summary) -> dict[str, Trainee]:
+    """GMC number -> trainee, created or brought up to date."""
+    result, new, changed = {}, [], []
+    for entry in entries:
+        trainee = existing.trainees.get(entry.gmc_number)
+        user = users.get(entry.email)
+        if trainee is None:
+            trainee = Trainee(
+                gmc_number=entry.gmc_number,
+                forenames=entry.forenames,
+                surname=entry.surname,
+                email=entry.email,
+                user=user,
+            )
+            new.append((entry, trainee))
+        else:
+            values = {"forenames": entry.forenames, "surname": entry.surname}
+            if trainee.user_id is None:
+                values["user"] = user
+            differences = _apply(trainee, values)
+            if differences:
+                changed.append((entry, trainee, differences))
+            else:
+                summary.trainees.unchanged += 1
+        result[entry.gmc_number] = trainee
+    Trainee.objects.bulk_create([t for _, t in new])
+    Trainee.objects.bulk_update(
+        [t for _, t, _ in changed], ["forenames", "surname", "user"], batch_size=UPDATE_BATCH
+    )
+    for entry, trainee in new:
+        audit_record(by=by, verb="trainee.imported", target=trainee, after=snapshot(trainee, TRAINEE_FIELDS))
+        summary.changes.append(Change(entry.row, "trainee", "created", entry.label))
+    for entry, trainee, differences in changed:
+        _audit_update(by, "trainee.updated_by_import", trainee, differences)
+        summary.changes.append(Change(entry.row, "trainee", "updated", entry.label, _readable(differences)))
+    summary.trainees.created += len(new)
+    summary.trainees.updated += len(changed)
+    return result
+
+
+def _save_memberships(entries, existing: _Existing, trainees: dict[str, Trainee], by, summary) -> None:
+    new, changed = [], []
+    for entry in entries:
+        trainee = trainees[entry.gmc_number]
+        membership = next(
+            (
+                m
+                for m in existing.memberships.get(trainee.pk, [])
+                if (m.scheme_id, m.intake) == (entry.scheme.pk, entry.intake)
+            ),
+            None,
+        )
+        label = f"{entry.label}: {entry.scheme} {entry.intake}"
+        if membership is None:
+            new.append((entry, label, _new_membership(entry, trainee)))
+            continue
+        differences = _apply(membership, _membership_values(entry, membership))
+        if differences:
+            changed.append((entry, label, membership, differences))
+        else:
+            summary.memberships.unchanged += 1
+    ProgrammeMembership.objects.bulk_create([m for _, _, m in new])
+    ProgrammeMembership.objects.bulk_update(
+        [m for *_, m, _ in changed], MEMBERSHIP_IMPORTED_FIELDS, batch_size=UPDATE_BATCH
+    )
+    for entry, label, membership in new:
+        audit_record(
+            by=by,
+            verb="membership.imported",
+            target=membership,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+        summary.changes.append(Change(entry.row, "programme membership", "created", label))
+    for entry, label, membership, differences in changed:
+        _audit_update(by, "membership.updated_by_import", membership, differences)
+        summary.changes.append(
+            Change(entry.row, "programme membership", "updated", label, _readable(differences))
+        )
+    summary.memberships.created += len(new)
+    summary.memberships.updated += len(changed)
+
+
+def _new_membership(entry: Entry, trainee: Trainee) -> ProgrammeMembership:
+    year, month = (int(part) for part in entry.intake.split("-"))
+    return ProgrammeMembership(
+        trainee=trainee,
+        scheme=entry.scheme,
+        intake=entry.intake,
+        start_date=entry.start_date or first_wednesday(year, month),
+        national_rank=entry.national_rank,
+        recruitment_score=entry.score,
+        heft_mode=HeftMode.ROTATION if entry.heft_interest else HeftMode.NONE,
+    )
+
+
+def _membership_values(entry: Entry, membership: ProgrammeMembership) -> dict:
+    values = {"national_rank": entry.national_rank, "recruitment_score": entry.score}
+    if entry.start_date:
+        values["start_date"] = entry.start_date
+    if entry.heft_interest and membership.heft_mode == HeftMode.NONE:  # never a downgrade
+        values["heft_mode"] = HeftMode.ROTATION
+    return values
+
+
+def _apply(instance, values: dict) -> dict[str, tuple]:
+    """Set the values that differ; return name -> (before, after) for each."""
+    differences = {}
+    for name, value in values.items():
+        current = getattr(instance, name)
+        if current != value:
+            differences[name] = (current, value)
+            setattr(instance, name, value)
+    return differences
+
+
+def _plain(value):
+    """A JSON-safe audit value: accounts by id, numbers and None as they are, the rest as text."""
+    if isinstance(value, User):
+        return value.pk
+    return value if isinstance(value, (int, type(None))) else str(value)
+
+
+def _audit_update(by, verb: str, instance, differences: dict[str, tuple]) -> None:
+    before = {name: _plain(old) for name, (old, _) in differences.items()}
+    after = {name: _plain(new) for name, (_, new) in differences.items()}
+    audit_record(by=by, verb=verb, target=instance, before=before, after=after)
+
+
+def _readable(differences: dict[str, tuple]) -> dict[str, tuple[str, str]]:
+    names = {"user": "sign-in", "recruitment_score": "score", "heft_mode": "HEFT mode"}
+    shown = {}
+    for name, (old, new) in differences.items():
+        shown[names.get(name, name.replace("_", " "))] = tuple(
+            "" if v is None else getattr(v, "email", None) or str(v) for v in (old, new)
+        )
+    return shown

@@ -1,0 +1,119 @@
+"""Trainee pages: rank rotations, see and answer offers. Staff pages are in views_staff.py."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from heft.accounts.access import requires
+from heft.accounts.permissions import Perm
+from heft.preferencing import selectors, services
+from heft.preferencing.ranking import apply_move
+
+
+def _trainee(request):
+    trainee = selectors.trainee_of(request.user)
+    if trainee is None:
+        raise Http404
+    return trainee
+
+
+@requires(Perm.RANK_ROTATIONS)
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+def my_rotations(request):
+    trainee = _trainee(request)
+    context = {
+        "windows": selectors.windows_for_trainee(trainee),
+        "offers": selectors.offers_for_trainee(trainee),
+        "memberships": trainee.memberships.select_related("scheme"),
+    }
+    return render(request, "preferencing/my_rotations.jinja", context)
+
+
+@requires(Perm.RANK_ROTATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def rank(request, pk: int):
+    trainee = _trainee(request)
+    window = selectors.window_for_trainee(trainee, pk)
+    heft_only = request.GET.get("heft") == "1"
+    rotations = list(selectors.rotations_to_rank(window))
+    codes = selectors.ranked_codes(window, trainee)
+    plist = selectors.preference_list(window, trainee)
+    status, announcement, focus, error = 200, "", "", ""
+    if request.method == "POST":
+        codes, announcement, focus, error, plist = _save_move(
+            request, window, trainee, rotations, codes, plist
+        )
+        status = 409 if error else 200
+    context = {
+        "window": window,
+        "rotations": [r for r in rotations if r.heft or not heft_only],
+        "by_code": {r.code: r for r in rotations},
+        "ranked": codes,
+        "list": plist,
+        "heft_only": heft_only,
+        "announcement": announcement,
+        "focus": focus,
+        "error": error,
+    }
+    template = (
+        "preferencing/_ranking.jinja" if request.headers.get("HX-Request") else "preferencing/rank.jinja"
+    )
+    return render(request, template, context, status=status)
+
+
+def _save_move(request, window, trainee, rotations, saved_codes, plist):
+    """Apply the button pressed to the order on the page and save it. Returns what the page shows next."""
+    action = request.POST.get("action", "")
+    posted = request.POST.getlist("ranked")
+    allowed = {r.code for r in rotations if r.availability != "withdrawn"}
+    submit = action == "submit"
+    move = None
+    if not submit and action != "save":
+        code = action.partition(":")[2]
+        move = apply_move(posted, action, allowed=allowed, position=request.POST.get(f"position-{code}", ""))
+    codes = move.codes if move else [c for c in posted if c in allowed]
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        plist = services.preferences_save(
+            window=window, trainee=trainee, rotation_codes=codes, submit=submit, by=request.user,
+            expected_version=version,
+        )  # fmt: skip
+    except services.PreferencingError as error:
+        return saved_codes, str(error), "", str(error), plist
+    if submit:
+        announcement = f"Your list of {len(codes)} rotations was submitted. We have emailed you a receipt."
+    else:
+        announcement = (move.message if move else "Your draft was saved.") + " Not submitted yet."
+    return codes, announcement, move.focus if move else "", "", plist
+
+
+@requires(Perm.RANK_ROTATIONS)
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+def offer_detail(request, pk: int):
+    offer = selectors.offer_for_trainee(_trainee(request), pk)
+    return render(request, "preferencing/offer.jinja", {"offer": offer})
+
+
+@requires(Perm.RANK_ROTATIONS)
+@require_POST
+def offer_respond(request, pk: int):
+    offer = selectors.offer_for_trainee(_trainee(request), pk)
+    decision = request.POST.get("decision")
+    if decision not in {"accept", "decline"}:
+        messages.error(request, "Choose whether to accept or decline the offer.")
+        return redirect("preferencing:offer_detail", pk=offer.pk)
+    try:
+        offer = services.offer_respond(offer=offer, accept=decision == "accept", by=request.user)
+    except services.PreferencingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have {offer.get_status_display().lower()} {offer.rotation.name}.")
+    return redirect("preferencing:offer_detail", pk=offer.pk)

@@ -1,0 +1,241 @@
+"""Programme team pages: windows, trainee imports, runs, comparison, publication, exports."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from heft.accounts.access import requires
+from heft.accounts.permissions import Perm, scope_for
+from heft.core.charts import grouped_bar_svg
+from heft.preferencing import exports, selectors, services, tasks
+from heft.preferencing.forms import (
+    InterruptionForm,
+    PublishForm,
+    ReallocationForm,
+    RunForm,
+    TraineeImportForm,
+    WindowForm,
+)
+from heft.preferencing.trainee_import import ImportRejected, trainees_import
+from heft.programmes.selectors import schemes_managed_by
+from heft.trainees.services import interruption_record
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+def window_list(request):
+    schemes = schemes_managed_by(request.user).order_by("name")
+    form = WindowForm(request.POST if request.method == "POST" else None, schemes=schemes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            window = services.window_open(by=request.user, **form.cleaned_data)
+        except services.PreferencingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The window for {window.scheme} {window.intake} is set up.")
+            return redirect("preferencing:window_detail", pk=window.pk)
+    context = {"windows": selectors.windows_managed_by(request.user), "form": form}
+    return render(
+        request, "preferencing/staff/window_list.jinja", context, status=400 if form.errors else 200
+    )
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+def window_detail(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    return _window_page(request, window)
+
+
+def _window_page(request, window, status: int = 200, **forms):
+    context = {
+        "window": window,
+        "counts": selectors.submission_counts(window),
+        "rows": selectors.submission_table(window),
+        "runs": selectors.runs_of(window),
+        "places_left": services.places_left(window) if window.has_closed() else {},
+        "run_form": forms.get("run_form") or RunForm(),
+        "reallocation_form": forms.get("reallocation_form") or ReallocationForm(),
+        "interruption_form": InterruptionForm(),
+    }
+    return render(request, "preferencing/staff/window_detail.jinja", context, status=status)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def window_close(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    _run_service(
+        request, lambda: services.window_close_now(window=window, by=request.user), "The window is closed."
+    )
+    return redirect("preferencing:window_detail", pk=pk)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def window_remind(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    tasks.send_window_reminders.enqueue(window.pk)
+    messages.success(request, "Reminders are being sent to everyone who has not submitted.")
+    return redirect("preferencing:window_detail", pk=pk)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def run_create(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.run_create(window=window, by=request.user, **form.cleaned_data)
+        except services.PreferencingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Draft run {run.pk} is ready to review.")
+            return redirect("preferencing:run_detail", pk=run.pk)
+    return _window_page(request, window, status=400, run_form=form)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def refill(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    run = _run_service(request, lambda: services.refill_run_create(window=window, by=request.user), "")
+    return (
+        redirect("preferencing:run_detail", pk=run.pk)
+        if run
+        else redirect("preferencing:window_detail", pk=pk)
+    )
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def reallocate(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    form = ReallocationForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.reallocation_run_create(window=window, by=request.user, **form.cleaned_data)
+        except services.PreferencingError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("preferencing:run_detail", pk=run.pk)
+    return _window_page(request, window, status=400, reallocation_form=form)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_POST
+def membership_interrupt(request, pk: int, membership_pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    membership = selectors.window_membership(window, membership_pk)
+    form = InterruptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the kind of interruption and its start date.")
+    else:
+        interruption_record(membership=membership, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Interruption recorded for {membership.trainee}; their HEFT place is released."
+        )
+    return redirect("preferencing:window_detail", pk=pk)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def run_detail(request, pk: int):
+    run = selectors.run_managed_by(request.user, pk)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.run_publish(run=run, by=request.user, **form.cleaned_data)
+        except services.PreferencingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Published: the offers are out and the trainees are being emailed.")
+            return redirect("preferencing:run_detail", pk=run.pk)
+    context = {"run": run, "form": form, "rows": selectors.run_rows(run)}
+    return render(request, "preferencing/staff/run_detail.jinja", context, status=400 if form.errors else 200)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD"])
+def run_compare(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    comparison = selectors.run_comparison(window, _run_ids(request))
+    return render(request, "preferencing/staff/run_compare.jinja", {"window": window, **comparison})
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD"])
+def run_compare_chart(request, pk: int):
+    window = selectors.window_managed_by(request.user, pk)
+    comparison = selectors.run_comparison(window, _run_ids(request))
+    svg = grouped_bar_svg(
+        [str(c) for c in comparison["choices"]],
+        {f"Run {row['run'].pk} ({row['run'].mechanism})": row["profile"] for row in comparison["rows"]},
+        title="Trainees by the choice they would get",
+        xlabel="Choice number",
+        ylabel="Trainees",
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _run_ids(request) -> list[int]:
+    return [int(value) for value in request.GET.getlist("run") if value.isdigit()][:6]
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD"])
+def window_export(request, pk: str, what: str, fmt: str):
+    window = selectors.window_managed_by(request.user, int(pk))
+    header, rows = exports.tis_placement_rows(window) if what == "tis" else exports.offer_rows(window)
+    name = f"{window.scheme.code}-{window.intake}-{'tis-placements' if what == 'tis' else 'offers'}"
+    if fmt == "xlsx":
+        content = exports.as_xlsx(header, rows, sheet_title=name[:31])
+    else:
+        content = exports.as_csv(header, rows)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+def trainee_import(request):
+    posted = request.method == "POST"
+    form = TraineeImportForm(request.POST if posted else None, request.FILES if posted else None)
+    summary, errors = None, []
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        scope = scope_for(request.user, Perm.MANAGE_ALLOCATIONS)
+        allowed = (
+            None if scope.england else set(schemes_managed_by(request.user).values_list("pk", flat=True))
+        )
+        try:
+            summary = trainees_import(
+                data=upload.read(), filename=upload.name, by=request.user, allowed_scheme_ids=allowed
+            )
+        except ImportRejected as rejected:
+            errors = rejected.errors
+    status = 400 if (form.errors or errors) else 200
+    context = {"form": form, "summary": summary, "errors": errors}
+    return render(request, "preferencing/staff/trainee_import.jinja", context, status=status)
+
+
+def _run_service(request, call, success: str):
+    try:
+        result = call()
+    except services.PreferencingError as error:
+        messages.error(request, str(error))
+        return None
+    if success:
+        messages.success(request, success)
+    return result

@@ -1,0 +1,388 @@
+"""The recruitment export upload: every kind of bad file and row, all errors at once, all or nothing."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from heft.accounts.models import Role, RoleAssignment, User
+from heft.audit.models import AuditEvent
+from heft.preferencing import trainee_import
+from heft.preferencing.trainee_import import FILE_ROW, ImportRejected, trainees_import
+from heft.trainees.models import ProgrammeMembership, Trainee
+from tests import factories as f
+
+HEADER = [
+    "GMC number",
+    "Forenames",
+    "Surname",
+    "Email",
+    "Scheme",
+    "Intake",
+    "National rank",
+    "Score",
+    "HEFT interest",
+]
+
+
+def person(n: int, **changes) -> dict:
+    values = {
+        "GMC number": str(9500000 + n),
+        "Forenames": "Ada",
+        "Surname": f"Testperson{n}",
+        "Email": f"import{n}@example.org",
+        "Scheme": "scheme-a",
+        "Intake": "2026-08",
+        "National rank": str(100 + n),
+        "Score": "512.5",
+        "HEFT interest": "yes",
+    }
+    return {**values, **changes}
+
+
+def csv_bytes(people: list[dict], header=HEADER, encoding="utf-8", delimiter=",") -> bytes:
+    lines = [delimiter.join(header)] + [delimiter.join(str(p.get(h, "")) for h in header) for p in people]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def xlsx_bytes(header: list, rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in [header, *rows]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run(world, data: bytes, filename="export.csv", allowed=None):
+    return trainees_import(
+        data=data, filename=filename, by=world.user("national_admin"), allowed_scheme_ids=allowed
+    )
+
+
+def rejected(world, data: bytes, filename="export.csv", allowed=None) -> list:
+    trainees, events = Trainee.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ImportRejected) as caught:
+        run(world, data, filename, allowed)
+    assert (Trainee.objects.count(), AuditEvent.objects.count()) == (trainees, events), "nothing is written"
+    return caught.value.errors
+
+
+def where(errors) -> set[tuple]:
+    return {(e.row, e.column) for e in errors}
+
+
+# --- a good file --------------------------------------------------------------------------------------------
+
+
+def test_csv_creates_trainees_memberships_and_sign_ins_with_audit(world):
+    summary = run(world, csv_bytes([person(1), person(2, **{"HEFT interest": "No"})]))
+    assert (summary.trainees.created, summary.memberships.created, summary.sign_ins_created) == (2, 2, 2)
+    trainee = Trainee.objects.get(gmc_number="9500001")
+    assert (trainee.forenames, trainee.surname, trainee.email) == (
+        "Ada",
+        "Testperson1",
+        "import1@example.org",
+    )
+    membership = trainee.memberships.get()
+    assert membership.scheme == world.scheme_a
+    assert membership.start_date == datetime.date(2026, 8, 5)  # the first Wednesday of August
+    assert (membership.national_rank, membership.recruitment_score) == (101, Decimal("512.50"))
+    assert membership.heft_mode == ProgrammeMembership.HeftMode.ROTATION
+    assert Trainee.objects.get(gmc_number="9500002").memberships.get().heft_mode == "none"
+    user = trainee.user
+    assert user.email == "import1@example.org" and not user.has_usable_password()
+    assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE).exists()
+    events = AuditEvent.objects.filter(actor=world.user("national_admin"))
+    assert sorted(events.values_list("verb", flat=True)) == sorted(
+        ["trainee.imported", "membership.imported", "user.created"] * 2
+    )
+    assert events.get(verb="trainee.imported", target_id=str(trainee.pk)).after["gmc_number"] == "9500001"
+
+
+def test_xlsx_with_number_and_date_cells(world):
+    header = [
+        "GMC No",
+        "Surname",
+        "Forenames",
+        "E-mail",
+        "Training scheme",
+        "Intake",
+        "Rank",
+        "Score",
+        "HEFT",
+    ]
+    row = [9500003.0, "Testperson3", "Zoë", "Import3@Example.org", "Scheme A", datetime.datetime(2026, 8, 1),
+           7, 498.25, True]  # fmt: skip
+    summary = run(world, xlsx_bytes(header, [row]), filename="export.xlsx")
+    assert summary.trainees.created == 1
+    trainee = Trainee.objects.get(gmc_number="9500003")
+    assert (trainee.forenames, trainee.email) == ("Zoë", "import3@example.org")
+    membership = trainee.memberships.get()
+    assert (membership.intake, membership.national_rank) == ("2026-08", 7)
+    assert membership.recruitment_score == Decimal("498.25")
+
+
+def test_one_name_column_start_dates_and_semicolons(world):
+    header = [
+        "GMC number",
+        "Name",
+        "Email",
+        "Scheme",
+        "Intake",
+        "National rank",
+        "Score",
+        "HEFT interest",
+        "Start date",
+    ]
+    people = [
+        person(1, Name="Testperson-Smith, Mary Ann", **{"Start date": "02/09/2026"}),
+        person(2, Name="Bo Testperson"),
+    ]
+    run(world, csv_bytes(people, header=header, delimiter=";"))
+    first = Trainee.objects.get(gmc_number="9500001")
+    assert (first.forenames, first.surname) == ("Mary Ann", "Testperson-Smith")
+    assert first.memberships.get().start_date == datetime.date(2026, 9, 2)
+    assert Trainee.objects.filter(forenames="Bo", surname="Testperson").exists()
+
+
+def test_a_utf8_bom_is_fine(world):
+    run(world, csv_bytes([person(1, Forenames="Zoë")], encoding="utf-8-sig"))
+    assert Trainee.objects.get(gmc_number="9500001").forenames == "Zoë"
+
+
+def test_the_type_is_told_by_content_not_name(world):
+    data = xlsx_bytes(HEADER, [list(person(1).values())])
+    run(world, data, filename="export.csv")
+    assert Trainee.objects.filter(gmc_number="9500001").exists()
+
+
+# --- re-importing -------------------------------------------------------------------------------------------
+
+
+def test_reimporting_the_same_file_changes_nothing(world):
+    data = csv_bytes([person(1), person(2)])
+    run(world, data)
+    events = AuditEvent.objects.count()
+    summary = run(world, data)
+    assert (summary.trainees.unchanged, summary.memberships.unchanged) == (2, 2)
+    assert (summary.trainees.created, summary.trainees.updated, summary.memberships.updated) == (0, 0, 0)
+    assert summary.changes == [] and summary.sign_ins_created == 0
+    assert AuditEvent.objects.count() == events
+    assert User.objects.filter(email__startswith="import").count() == 2
+
+
+def test_reimporting_changes_what_changed_and_audits_before_and_after(world):
+    run(world, csv_bytes([person(1), person(2)]))
+    summary = run(world, csv_bytes([person(1, Surname="Renamed", **{"National rank": "5"}), person(2)]))
+    assert (summary.trainees.updated, summary.memberships.updated, summary.trainees.unchanged) == (1, 1, 1)
+    assert [(c.row, c.record, c.action) for c in summary.changes] == [
+        (2, "trainee", "updated"),
+        (2, "programme membership", "updated"),
+    ]
+    assert summary.changes[0].fields == {"surname": ("Testperson1", "Renamed")}
+    event = AuditEvent.objects.get(verb="membership.updated_by_import")
+    assert (event.before, event.after) == ({"national_rank": 101}, {"national_rank": 5})
+
+
+@pytest.mark.parametrize(
+    ("held", "interest", "after"),
+    [("enrolment_only", "yes", "enrolment_only"), ("rotation", "no", "rotation"), ("none", "yes", "rotation"),
+     ("none", "no", "none")],
+)  # fmt: skip
+def test_heft_mode_is_never_downgraded(world, held, interest, after):
+    run(world, csv_bytes([person(1)]))
+    ProgrammeMembership.objects.update(heft_mode=held)
+    run(world, csv_bytes([person(1, **{"HEFT interest": interest})]))
+    assert ProgrammeMembership.objects.get(trainee__gmc_number="9500001").heft_mode == after
+
+
+def test_an_existing_trainee_without_a_sign_in_gets_one(world):
+    trainee = world.trainee_a2
+    row = person(1, **{"GMC number": trainee.gmc_number, "Email": trainee.email.upper()})
+    row.update(Forenames=trainee.forenames, Surname=trainee.surname)
+    summary = run(world, csv_bytes([row]))
+    trainee.refresh_from_db()
+    assert trainee.user.email == trainee.email.lower()
+    assert (summary.trainees.updated, summary.sign_ins_created, summary.memberships.updated) == (1, 1, 1)
+
+
+def test_an_existing_account_is_linked_and_given_the_trainee_role(world):
+    user = f.UserFactory(email="import1@example.org")
+    summary = run(world, csv_bytes([person(1)]))
+    assert summary.sign_ins_created == 0
+    assert Trainee.objects.get(gmc_number="9500001").user == user
+    role = RoleAssignment.objects.get(user=user, role=Role.TRAINEE)
+    assert AuditEvent.objects.filter(verb="role.granted", target_id=str(role.pk)).exists()
+
+
+# --- bad files ----------------------------------------------------------------------------------------------
+
+
+def test_latin1_is_refused_not_guessed(world):
+    data = csv_bytes([person(1), person(2, Forenames="Renée")], encoding="latin-1")
+    [error] = rejected(world, data)
+    assert error.row == 3 and "UTF-8" in error.message
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "words"),
+    [
+        (b"", "export.csv", "empty"),
+        (b"  \r\n", "export.csv", "empty"),
+        (("\r\n".join([",".join(HEADER), ",,,"]) + "\r\n").encode(), "export.csv", "no trainees"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", "export.pdf", "not a CSV file or an Excel workbook"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "export.csv", "not a CSV file or an Excel workbook"),
+        (b"PK\x03\x04 not really a workbook", "export.xlsx", "not a CSV file or an Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old", "export.xls", "old Excel (.xls)"),
+        (b"\n\nGMC number", "export.csv", "Row 1 is empty"),
+    ],
+)
+def test_unreadable_files_are_refused(world, data, filename, words):
+    [error] = rejected(world, data, filename)
+    assert words in error.message
+
+
+def test_utf16_from_excel_unicode_text_is_refused(world):
+    [error] = rejected(world, csv_bytes([person(1)], encoding="utf-16", delimiter="\t"))
+    assert "UTF-8" in error.message
+
+
+def test_a_workbook_whose_first_row_is_blank_is_refused(world):
+    [error] = rejected(world, xlsx_bytes([None], [HEADER, list(person(1).values())]), "export.xlsx")
+    assert (error.row, error.message) == (1, "Row 1 is empty: it must hold the column headings.")
+
+
+def test_too_many_rows_are_refused(world, monkeypatch):
+    monkeypatch.setattr(trainee_import, "MAX_ROWS", 2)
+    [error] = rejected(world, csv_bytes([person(1), person(2), person(3)]))
+    assert "more than 2 rows" in error.message
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_numbers(world):
+    data = csv_bytes([person(1), {}, person(3, Email="nope")])
+    [error] = rejected(world, data)
+    assert (error.row, error.column) == (4, "Email")
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(world):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    [error] = rejected(world, buffer.getvalue(), "letter.docx")
+    assert "not a CSV file or an Excel workbook" in error.message
+
+
+def test_missing_headings_are_named(world):
+    header = ["GMC number", "Surname", "Scheme", "Intake", "National rank", "HEFT interest", "Notes"]
+    errors = rejected(world, csv_bytes([person(1)], header=header))
+    assert where(errors) == {(1, "Email"), (1, "Score"), (1, "Forenames")}
+    assert all(e.message.startswith("There is no") for e in errors)
+
+
+def test_a_heading_given_twice_is_refused(world):
+    errors = rejected(world, csv_bytes([person(1)], header=[*HEADER, "E-mail"]))
+    assert where(errors) == {(1, "E-mail")}
+
+
+# --- bad rows -----------------------------------------------------------------------------------------------
+
+
+def test_every_bad_cell_is_reported_at_once_with_row_and_column(world):
+    people = [
+        person(1, **{"GMC number": "123456"}),
+        person(2, Email="not-an-email"),
+        person(3, **{"National rank": "0"}),
+        person(4, **{"National rank": "twelve"}),
+        person(5, Score="high"),
+        person(6, **{"HEFT interest": "maybe"}),
+        person(7, Scheme="atlantis"),
+        person(8, Intake="August 2026"),
+        person(9, Surname=""),
+        person(10, **{"National rank": "2.5", "Score": "-1"}),
+        person(11),  # fine
+    ]
+    errors = rejected(world, csv_bytes(people))
+    assert where(errors) == {
+        (2, "GMC number"),
+        (3, "Email"),
+        (4, "National rank"),
+        (5, "National rank"),
+        (6, "Score"),
+        (7, "HEFT interest"),
+        (8, "Scheme"),
+        (9, "Intake"),
+        (10, "Surname"),
+        (11, "National rank"),
+        (11, "Score"),
+    }
+    messages = {(e.row, e.column): e.message for e in errors}
+    assert "7 digits" in messages[(2, "GMC number")]
+    assert '"atlantis"' in messages[(8, "Scheme")]
+    assert "2026-08" in messages[(9, "Intake")]
+    assert str(errors[0]).startswith("Row 2, GMC number:")
+
+
+def test_duplicates_within_the_file_name_the_first_row(world):
+    people = [
+        person(1),
+        person(2, **{"GMC number": "9500001"}),
+        person(3, Email="IMPORT1@example.org"),
+        person(4, **{"National rank": "101"}),
+        person(5, **{"National rank": "101", "Scheme": "scheme-b"}),  # another scheme: fine
+    ]
+    errors = rejected(world, csv_bytes(people))
+    assert where(errors) == {(3, "GMC number"), (4, "Email"), (5, "National rank")}
+    assert all("also on row 2" in e.message for e in errors)
+
+
+def test_gmc_number_and_email_must_match_the_trainee_on_record(world):
+    existing = world.trainee_b
+    people = [
+        person(1, **{"GMC number": existing.gmc_number, "Scheme": "scheme-b"}),
+        person(2, Email=existing.email, Scheme="scheme-b"),
+    ]
+    errors = rejected(world, csv_bytes(people))
+    assert where(errors) == {(2, "Email"), (3, "GMC number")}
+
+
+def test_a_trainee_in_another_scheme_for_the_intake_is_refused(world):
+    existing = world.trainee_b
+    row = person(1, **{"GMC number": existing.gmc_number, "Email": existing.email})
+    [error] = rejected(world, csv_bytes([row]))
+    assert (error.column, error.message) == (
+        "Scheme",
+        "This trainee is already in Scheme B for the 2026-08 intake.",
+    )
+
+
+def test_a_rank_held_by_someone_not_in_the_file_is_refused(world):
+    ProgrammeMembership.objects.filter(trainee=world.trainee_a).update(national_rank=101)
+    [error] = rejected(world, csv_bytes([person(1)]))
+    assert (error.row, error.column) == (2, "National rank")
+
+
+def test_ranks_can_be_swapped_between_trainees_in_the_file(world):
+    run(world, csv_bytes([person(1), person(2)]))
+    run(world, csv_bytes([person(1, **{"National rank": "102"}), person(2, **{"National rank": "101"})]))
+    ranks = dict(ProgrammeMembership.objects.values_list("trainee__gmc_number", "national_rank"))
+    assert (ranks["9500001"], ranks["9500002"]) == (102, 101)
+
+
+def test_schemes_outside_the_importers_scope_are_refused(world):
+    people = [person(1), person(2, Scheme="scheme-b")]
+    [error] = rejected(world, csv_bytes(people), allowed={world.scheme_a.pk})
+    assert (error.row, error.column, error.message) == (
+        3,
+        "Scheme",
+        "You cannot import trainees into Scheme B.",
+    )
+    assert run(world, csv_bytes([person(1)]), allowed={world.scheme_a.pk}).trainees.created == 1
+
+
+def test_file_level_errors_use_row_zero(world):
+    [error] = rejected(world, b"")
+    assert (error.row, error.column, str(error)) == (FILE_ROW, None, "File: The file is empty.")
