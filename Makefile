@@ -10,6 +10,9 @@ DEV_ENV := HEFT_ENVIRONMENT=development DJANGO_DEBUG=1
 run: install assets
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	# The task worker (emails, imports) runs beside the web server and stops with it.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets lint

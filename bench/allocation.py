@@ -34,7 +34,6 @@ from heft.engines.allocation.problem import Problem
 MECHANISMS = ["serial-dictatorship", "random-serial-dictatorship", "stable", "min-total-rank", "rank-maximal"]
 FAST_MECHANISMS = MECHANISMS[:3]
 ZIPF_EXPONENT = 1.0
-LOAD_AT_START = "{:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min)".format(*os.getloadavg())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,6 +283,10 @@ def measure(spec: Spec, quick: bool) -> dict:
     return row
 
 
+def load_average() -> str:
+    return "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
+
+
 def machine() -> str:
     with open("/proc/cpuinfo") as cpuinfo:
         cpu = next(
@@ -308,11 +311,12 @@ def _ms(seconds: float | None) -> str:
     return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
 
 
-def report(rows: list[dict], reallocations: list[dict]) -> str:
+def report(rows: list[dict], reallocations: list[dict], load_at_start: str) -> str:
     lines = [
         "## Allocation engine",
         "",
-        f"Machine: {machine()}. Load average when the run began: {LOAD_AT_START}. "
+        f"Machine: {machine()}. Load average (1 / 5 / 15 min) when the run began: {load_at_start}; "
+        f"when it ended: {load_average()}. The machine is shared, so other work inflates these times. "
         "Written by `python -m bench.allocation` (full run).",
         "",
         "Instances (seeded; rotation popularity Zipf-like, exponent 1, so popular rotations are contested):",
@@ -465,11 +469,12 @@ def main(argv: list[str] | None = None) -> None:
     if arguments.memory_probe:
         print(memory_probe(*arguments.memory_probe))
         return
+    load_at_start = load_average()
     for mechanism in MECHANISMS:  # compile the numba kernels before anything is timed
         allocate(parse_problem(generate(SPECS["scheme"])), mechanism, seed=1)
     rows = [measure(spec, arguments.quick) for spec in SPECS.values()]
     reallocations = [measure_reallocate(SPECS[name]) for name in ("scheme", "national")]
-    markdown = report(rows, reallocations)
+    markdown = report(rows, reallocations, load_at_start)
     print(markdown)
     if not arguments.quick:
         write_section("allocation", markdown)

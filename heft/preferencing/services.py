@@ -267,9 +267,10 @@ def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = 
             )
     except IntegrityError as error:  # a publish by someone else got there first
         raise PreferencingError("Another run was published at the same moment. Reload and check.") from error
-    transaction.on_commit(
-        lambda: tasks.send_offer_emails.enqueue(run.pk, changed["made"], changed["withdrawn"])
-    )
+    if notify:
+        transaction.on_commit(
+            lambda: tasks.send_offer_emails.enqueue(run.pk, changed["made"], changed["withdrawn"])
+        )
     return run
 
 

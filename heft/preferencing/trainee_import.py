@@ -23,6 +23,8 @@ record created or changed (unchanged rows write nothing, so importing the same f
   only lifts "none" to "rotation", and what staff have set ("rotation", "enrolment_only") stands.
 - Refused as well: a trainee already in another scheme for the same intake (a move is a staff decision) and a
   national rank already held in the scheme and intake by a trainee who is not in the file.
+Audit verbs: trainee.imported, trainee.updated_by_import, membership.imported, membership.updated_by_import,
+user.created (a new account, with its trainee role) and role.granted (the role added to an existing account).
 """
 
 import csv
@@ -95,6 +97,9 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
+    def __str__(self):
+        return f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+
 
 @dataclass
 class ImportSummary:
@@ -108,6 +113,14 @@ class ImportSummary:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+    def __str__(self):
+        if not self.changed:
+            return f"{self.rows} rows read. Nothing changed: every row matches the records already held."
+        return (
+            f"{self.rows} rows read. Trainees: {self.trainees}. Programme memberships: {self.memberships}. "
+            f"Sign-ins created: {self.sign_ins_created}."
+        )
 
 
 # --- the public entry point ---------------------------------------------------------------------------------

@@ -28,9 +28,10 @@ def published(allocation, world):
     """ROT-A has a second slot in a Deep End GP practice; trainee 1 (surname a formula) accepts ROT-A,
     trainee 2 is offered R2 and has not replied."""
     gp = f.CategoryFactory(code="gp-practice", name="GP practice", kind="gp")
+    rotation = allocation.rotations[0]
     f.SlotFactory(
-        rotation=allocation.rotations[0],
-        order=99,
+        rotation=rotation,
+        order=rotation.slots.get().order + 1,
         training_year="ST2",
         start_offset_months=6,
         months=12,

@@ -199,3 +199,12 @@ def test_trainee_without_a_rank_is_named(allocation):
     membership.save()
     with pytest.raises(PreferencingError, match=f"Trainee {allocation.trainees[3].pk} has no national"):
         services.run_create(window=allocation.window, mechanism="stable", by=allocation.lead)
+
+
+def test_publish_without_notice_sends_nothing(allocation, django_capture_on_commit_callbacks):
+    ranked_everyone(allocation)
+    run = services.run_create(window=allocation.window, mechanism="serial-dictatorship", by=allocation.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_publish(run=run, respond_by=SOON, by=allocation.lead, notify=False)
+    assert mail.outbox == []
+    assert Offer.objects.count() == 3

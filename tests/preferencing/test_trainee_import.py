@@ -81,6 +81,10 @@ def where(errors) -> set[tuple]:
 def test_csv_creates_trainees_memberships_and_sign_ins_with_audit(world):
     summary = run(world, csv_bytes([person(1), person(2, **{"HEFT interest": "No"})]))
     assert (summary.trainees.created, summary.memberships.created, summary.sign_ins_created) == (2, 2, 2)
+    assert str(summary) == (
+        "2 rows read. Trainees: 2 new, 0 updated, 0 unchanged. "
+        "Programme memberships: 2 new, 0 updated, 0 unchanged. Sign-ins created: 2."
+    )
     trainee = Trainee.objects.get(gmc_number="9500001")
     assert (trainee.forenames, trainee.surname, trainee.email) == (
         "Ada",
@@ -115,8 +119,17 @@ def test_xlsx_with_number_and_date_cells(world):
         "Score",
         "HEFT",
     ]
-    row = [9500003.0, "Testperson3", "Zoë", "Import3@Example.org", "Scheme A", datetime.datetime(2026, 8, 1),
-           7, 498.25, True]  # fmt: skip
+    row = [
+        9500003.0,
+        "Testperson3",
+        "Zoë",
+        "Import3@Example.org",
+        "Scheme A",
+        datetime.datetime(2026, 8, 1),
+        7,
+        498.25,
+        True,
+    ]
     summary = run(world, xlsx_bytes(header, [row]), filename="export.xlsx")
     assert summary.trainees.created == 1
     trainee = Trainee.objects.get(gmc_number="9500003")
@@ -171,6 +184,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert (summary.trainees.unchanged, summary.memberships.unchanged) == (2, 2)
     assert (summary.trainees.created, summary.trainees.updated, summary.memberships.updated) == (0, 0, 0)
     assert summary.changes == [] and summary.sign_ins_created == 0
+    assert "Nothing changed" in str(summary)
     assert AuditEvent.objects.count() == events
     assert User.objects.filter(email__startswith="import").count() == 2
 
@@ -184,15 +198,23 @@ def test_reimporting_changes_what_changed_and_audits_before_and_after(world):
         (2, "programme membership", "updated"),
     ]
     assert summary.changes[0].fields == {"surname": ("Testperson1", "Renamed")}
+    assert str(summary.changes[1]) == (
+        "Row 2: programme membership Ada Renamed (GMC 9500001): Scheme A 2026-08 updated: "
+        "national rank 101 → 5"
+    )
     event = AuditEvent.objects.get(verb="membership.updated_by_import")
     assert (event.before, event.after) == ({"national_rank": 101}, {"national_rank": 5})
 
 
 @pytest.mark.parametrize(
     ("held", "interest", "after"),
-    [("enrolment_only", "yes", "enrolment_only"), ("rotation", "no", "rotation"), ("none", "yes", "rotation"),
-     ("none", "no", "none")],
-)  # fmt: skip
+    [
+        ("enrolment_only", "yes", "enrolment_only"),
+        ("rotation", "no", "rotation"),
+        ("none", "yes", "rotation"),
+        ("none", "no", "none"),
+    ],
+)
 def test_heft_mode_is_never_downgraded(world, held, interest, after):
     run(world, csv_bytes([person(1)]))
     ProgrammeMembership.objects.update(heft_mode=held)

@@ -27,6 +27,7 @@ PUBLIC_ROUTES = {
     "teaching:public_region_timetable",
     "teaching:feed_national",
     "teaching:feed_region",
+    "teaching:feed_trainee",  # a trainee's own sessions, behind the secret token in its address
     # The public programme site and its content API: published content only, written for the public.
     "content:what_is_heft",
     "content:region_list",
