@@ -7,18 +7,17 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from heft.accounts.permissions import Perm
 from heft.api.auth import API_AUTH, require
 from heft.api.schemas import ErrorOut, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
-from heft.practices.selectors import practices_list
-from heft.programmes.models import Post, Region, TrainingScheme
-from heft.programmes.selectors import rotations_list
-from heft.trainees.selectors import trainee_list_for, trainees_visible_to
-
-from heft.community.api import router as community_router  # noqa: I001 (grouped: app routers)
+from heft.community.api import router as community_router
 from heft.content.api import router as content_router
 from heft.practices.api import router as practices_router
+from heft.practices.selectors import practices_list
 from heft.preferencing.api import router as preferencing_router
+from heft.programmes.models import Post, Region, TrainingScheme
+from heft.programmes.selectors import rotations_list
 from heft.reports.api import router as reports_router
 from heft.teaching.api import router as teaching_router
 from heft.trainees.api import router as trainees_router
+from heft.trainees.selectors import trainee_list_for, trainees_visible_to
 
 APP_ROUTERS = [
     preferencing_router,

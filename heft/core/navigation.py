@@ -22,6 +22,8 @@ NAVIGATION = [
     NavItem("Practices", "practices:practice_list", Perm.VIEW_PRACTICES),
     NavItem("Trainees", "trainees:trainee_list", Perm.VIEW_TRAINEES),
     NavItem("Allocation", "preferencing:window_list", Perm.MANAGE_ALLOCATIONS),
+    NavItem("Equity", "reports:equity", Perm.VIEW_REPORTS),
+    NavItem("Imports", "practices:import_list", Perm.IMPORT_DATA),
     NavItem("Audit", "audit:event_list", Perm.VIEW_AUDIT),
     NavItem("API tokens", "accounts:api_tokens", Perm.USE_API_TOKENS),
     NavItem("Admin", "admin:index", Perm.USE_ADMIN_SITE),

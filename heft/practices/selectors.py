@@ -1,6 +1,14 @@
+"""Reads of practices and their data. Practices are not personal data: everyone holding VIEW_PRACTICES sees
+all of them. The trainees placed at a practice are, so their names come through trainees_visible_to."""
+
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
-from heft.practices.models import Practice
+from heft.accounts.permissions import Perm, scope_for
+from heft.practices.models import DataImport, DeepEndRuleApplication, Practice
+from heft.trainees.models import Placement
+from heft.trainees.selectors import trainees_visible_to
 
 
 def practices_list(
@@ -24,3 +32,36 @@ def practice_detail(ods_code: str) -> Practice:
         .prefetch_related("posts__category", "posts__scheme")
         .get(ods_code=ods_code)
     )
+
+
+def can_manage_practice(user, practice: Practice) -> bool:
+    """Programme teams manage the practices in their region, or those holding their scheme's posts."""
+    scope = scope_for(user, Perm.MANAGE_PRACTICES)
+    if scope.england or (practice.region_id and practice.region_id in scope.region_ids):
+        return True
+    return bool(scope.scheme_ids) and practice.posts.filter(scheme_id__in=scope.scheme_ids).exists()
+
+
+@dataclass
+class PlacementsAt:
+    visible: list[Placement]  # placements of trainees the user may see, newest first
+    others: int  # placements of trainees outside the user's scope: counted, not named
+
+
+def placements_at(user, practice: Practice) -> PlacementsAt:
+    placements = Placement.objects.filter(post__practice=practice)
+    visible = (
+        placements.filter(membership__trainee__in=trainees_visible_to(user))
+        .select_related("membership__trainee", "membership__scheme", "post")
+        .order_by("-start_date", "membership__trainee__surname")
+    )
+    visible = list(visible)
+    return PlacementsAt(visible, placements.count() - len(visible))
+
+
+def imports_list() -> QuerySet[DataImport]:
+    return DataImport.objects.select_related("by").defer("problems", "summary")
+
+
+def latest_rule_application() -> DeepEndRuleApplication | None:
+    return DeepEndRuleApplication.objects.order_by("-applied_at", "-pk").first()

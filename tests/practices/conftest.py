@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from heft.practices.services import data_import_run_file
+from tests import factories as f
+
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+SAMPLE_FILES = {
+    "epraccur": "epraccur.csv",
+    "fingertips": "fingertips-93553.csv",
+    "iod": "iod2019-file7.csv",
+    "lsoa_patients": "gp-reg-pat-prac-lsoa-all.csv",
+}
+
+
+def gp_post(practice, scheme):
+    category = f.CategoryFactory(code="gp-practice", name="GP practice", kind="gp")
+    return f.PostFactory(practice=practice, scheme=scheme, category=category, site="")
+
+
+def sample(source: str) -> bytes:
+    return (SAMPLES / SAMPLE_FILES[source]).read_bytes()
+
+
+@pytest.fixture
+def nhs_regions(db):
+    """The HEFT regions the samples' NHS region codes (Y58, Y61) map to."""
+    return {
+        "Y58": f.RegionFactory(code="south-west", name="South West"),
+        "Y61": f.RegionFactory(code="east-of-england", name="East of England"),
+    }
+
+
+@pytest.fixture
+def admin(world):
+    return world.user("national_admin")
+
+
+@pytest.fixture
+def load(admin):
+    """Load a file (a sample by default) as the national admin; returns the import log entry."""
+
+    def run(source: str, data: bytes | None = None, file_name: str = "upload.csv"):
+        data = sample(source) if data is None else data
+        return data_import_run_file(source=source, file_name=file_name, data=data, by=admin)
+
+    return run
+
+
+@pytest.fixture
+def loaded(nhs_regions, load):
+    """All four sample files, loaded in order."""
+    return {source: load(source) for source in SAMPLE_FILES}
