@@ -12,6 +12,11 @@ class NavItem:
     label: str
     url_name: str
     perm: Perm | None  # None: every signed-in user
+    also: tuple[Perm, ...] = ()  # further permissions, any of which also shows the item
+
+    def shown_for(self, permissions) -> bool:
+        """Whether a holder of `permissions` (a set of Perm) sees the item."""
+        return self.perm is None or bool({self.perm, *self.also} & set(permissions))
 
 
 NAVIGATION = [
@@ -24,21 +29,27 @@ NAVIGATION = [
     NavItem("Allocation", "preferencing:window_list", Perm.MANAGE_ALLOCATIONS),
     NavItem("Equity", "reports:equity", Perm.VIEW_REPORTS),
     NavItem("Imports", "practices:import_list", Perm.IMPORT_DATA),
+    # Late in the list: on narrower headers the last items fold under More.
+    NavItem("Teaching", "teaching:home", Perm.ATTEND_SESSIONS, also=(Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE)),
     NavItem("Audit", "audit:event_list", Perm.VIEW_AUDIT),
     NavItem("API tokens", "accounts:api_tokens", Perm.USE_API_TOKENS),
     NavItem("Admin", "admin:index", Perm.USE_ADMIN_SITE),
 ]
 
+# What visitors who are not signed in see: the public programme site.
+PUBLIC_NAVIGATION = [
+    NavItem("Timetables", "teaching:public_timetable", None),
+]
+
 
 def navigation_for(request) -> list[dict]:
-    """Header items for the signed-in user, marked current where the path matches."""
+    """Header items for the signed-in user (the public site's for anyone else), marked current."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
+    signed_in = user is not None and user.is_authenticated
     items = [
         {"text": item.label, "href": reverse(item.url_name)}
-        for item in NAVIGATION
-        if item.perm is None or has_perm(user, item.perm)
+        for item in (NAVIGATION if signed_in else PUBLIC_NAVIGATION)
+        if item.perm is None or any(has_perm(user, perm) for perm in (item.perm, *item.also))
     ]
     # The current item is the one whose address is the longest start of this page's.
     matches = [item for item in items if request.path.startswith(item["href"])]

@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "a-long-test-password"  # tests/factories.py UserFactory
 PHONE = {"width": 375, "height": 812}
-TIMEOUT_MS = 10_000
+# Generous: CI runs the suite on a busy two-core machine, and a wait that times out fails the test.
+TIMEOUT_MS = 20_000
 # Anything not served by the live server (e.g. the NHS fonts on assets.nhs.uk): refused at once, so no
 # test waits on a network this machine may not have.
 NOT_LOCAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
@@ -60,6 +61,9 @@ def browser():
 def context(browser):
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
     context.route(NOT_LOCAL, lambda route: route.abort())
     yield context
     context.close()

@@ -1,0 +1,55 @@
+"""The emails the teaching programme sends, each with the sessions attached as iCalendar."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from heft.teaching.calendars import ATTACHMENT_TYPE, calendar_for, invitation
+from heft.teaching.models import TeachingSession
+
+
+def _message(to: str, subject: str, template: str, context: dict, connection=None) -> EmailMultiAlternatives:
+    body = render_to_string(f"teaching/email/{template}.txt.jinja", context)
+    return EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=connection
+    )
+
+
+def reminder(session: TeachingSession, trainee, connection=None) -> EmailMultiAlternatives:
+    message = _message(
+        trainee.email,
+        f"Reminder: {session.title}",
+        "reminder",
+        {"session": session, "trainee": trainee},
+        connection,
+    )
+    message.attach("invitation.ics", invitation(session), ATTACHMENT_TYPE)
+    return message
+
+
+def session_changed(session: TeachingSession, trainee, changes: list[str], connection=None):
+    cancelled = session.status == TeachingSession.Status.CANCELLED
+    subject = f"{'Cancelled' if cancelled else 'Changed'}: {session.title}"
+    context = {"session": session, "trainee": trainee, "changes": changes, "cancelled": cancelled}
+    message = _message(trainee.email, subject, "changed", context, connection)
+    message.attach("invitation.ics", invitation(session), ATTACHMENT_TYPE)
+    return message
+
+
+def release_notice(notice, sessions: list[TeachingSession], html: str) -> EmailMultiAlternatives:
+    trainee = notice.trainee
+    message = _message(
+        notice.supervisor_email,
+        f"Release from training: {trainee.full_name}",
+        "release_notice",
+        {"notice": notice, "trainee": trainee, "sessions": sessions},
+    )
+    message.attach_alternative(html, "text/html")
+    message.attach(
+        "release-sessions.ics",
+        calendar_for(sessions, name=f"{trainee.full_name}: HEFT teaching"),
+        ATTACHMENT_TYPE,
+    )
+    if trainee.email:
+        message.cc = [trainee.email]
+    return message

@@ -1,0 +1,400 @@
+"""Reads for the teaching programme, always limited to what the user's role and scope allow.
+
+Which trainees a session applies to: a trainee's current membership is their latest active one; a HEFT
+trainee (rotation or enrolment only) has every national session and the conference, and the regional
+sessions of their scheme's region.
+"""
+
+import datetime
+
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from heft.accounts.models import hash_token
+from heft.accounts.permissions import Perm, Scope, has_perm, scope_for
+from heft.programmes.models import Region
+from heft.teaching.models import (
+    Attendance,
+    CalendarFeedToken,
+    Feedback,
+    Reflection,
+    TeachingSession,
+    TeachingYear,
+    TimetablePlan,
+    short_date,
+)
+from heft.trainees.models import Placement, ProgrammeMembership, Trainee
+
+HEFT_MODES = (ProgrammeMembership.HeftMode.ROTATION, ProgrammeMembership.HeftMode.ENROLMENT_ONLY)
+ALL_ENGLAND_KINDS = (TeachingSession.Kind.NATIONAL, TeachingSession.Kind.CONFERENCE)
+CHECK_IN_OPENS = datetime.timedelta(minutes=15)  # before the start; it closes at the end
+
+
+# --- who a session is for ---------------------------------------------------------------------------------
+
+
+def trainees_in_teaching() -> QuerySet[Trainee]:
+    """HEFT trainees, each annotated with the region and scheme of their current membership."""
+    current = ProgrammeMembership.objects.filter(
+        trainee=OuterRef("pk"), status=ProgrammeMembership.Status.ACTIVE
+    ).order_by("-start_date", "-pk")
+    return Trainee.objects.annotate(
+        teaching_mode=Subquery(current.values("heft_mode")[:1]),
+        teaching_region_id=Subquery(current.values("scheme__region_id")[:1]),
+        teaching_scheme_id=Subquery(current.values("scheme_id")[:1]),
+    ).filter(teaching_mode__in=HEFT_MODES)
+
+
+def teaching_region_id(trainee: Trainee) -> int | None:
+    """The region whose regional sessions the trainee attends; None when they are not in HEFT teaching."""
+    row = trainees_in_teaching().filter(pk=trainee.pk).values_list("teaching_region_id", flat=True).first()
+    return row
+
+
+def is_in_teaching(trainee: Trainee) -> bool:
+    return trainees_in_teaching().filter(pk=trainee.pk).exists()
+
+
+def trainees_for_session(session: TeachingSession) -> QuerySet[Trainee]:
+    trainees = trainees_in_teaching()
+    if session.kind == TeachingSession.Kind.REGIONAL:
+        trainees = trainees.filter(teaching_region_id=session.region_id)
+    return trainees.order_by("surname", "forenames")
+
+
+def sessions_for_trainee(trainee: Trainee) -> QuerySet[TeachingSession]:
+    """The published (or cancelled after publication) sessions that apply to the trainee."""
+    if not is_in_teaching(trainee):
+        return TeachingSession.objects.none()
+    region_id = teaching_region_id(trainee)
+    return published_sessions().filter(Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id=region_id))
+
+
+def own_trainee(user) -> Trainee | None:
+    """The trainee record of a signed-in trainee."""
+    if not has_perm(user, Perm.ATTEND_SESSIONS):
+        return None
+    return Trainee.objects.filter(user=user).first()
+
+
+def own_trainee_or_404(user) -> Trainee:
+    trainee = own_trainee(user)
+    if trainee is None:
+        raise Http404("No trainee record is linked to this sign-in.")
+    return trainee
+
+
+# --- sessions ---------------------------------------------------------------------------------------------
+
+
+def published_sessions() -> QuerySet[TeachingSession]:
+    return TeachingSession.objects.filter(published_at__isnull=False).select_related("region", "year")
+
+
+def public_sessions(*, region: Region | None = None) -> QuerySet[TeachingSession]:
+    """What the public sees: the national programme and the conference, or one region's sessions."""
+    sessions = published_sessions()
+    if region is None:
+        return sessions.filter(kind__in=ALL_ENGLAND_KINDS)
+    return sessions.filter(kind=TeachingSession.Kind.REGIONAL, region=region)
+
+
+def current_year(today: datetime.date | None = None) -> TeachingYear | None:
+    """The year under way, else the next one, else the latest."""
+    today = today or timezone.localdate()
+    years = TeachingYear.objects.all()
+    return (
+        years.filter(start__lte=today, end__gte=today).first()
+        or years.filter(start__gt=today).order_by("start").first()
+        or years.first()
+    )
+
+
+def _region_ids(scope: Scope) -> set[int]:
+    """The regions a scope reaches, counting a scheme's region."""
+    from heft.programmes.models import TrainingScheme
+
+    scheme_regions = TrainingScheme.objects.filter(pk__in=scope.scheme_ids).values_list(
+        "region_id", flat=True
+    )
+    return set(scope.region_ids) | set(scheme_regions)
+
+
+def sessions_plannable_by(user) -> QuerySet[TeachingSession]:
+    scope = scope_for(user, Perm.PLAN_TIMETABLE)
+    sessions = TeachingSession.objects.select_related("region", "year")
+    if scope.england:
+        return sessions
+    return sessions.filter(region_id__in=scope.region_ids)
+
+
+def can_plan(user, region: Region | None) -> bool:
+    """National sessions need an England-wide planner; a region's, a planner for that region."""
+    scope = scope_for(user, Perm.PLAN_TIMETABLE)
+    return scope.england if region is None else scope.covers_region(region.pk)
+
+
+def regions_plannable_by(user) -> QuerySet[Region]:
+    scope = scope_for(user, Perm.PLAN_TIMETABLE)
+    return Region.objects.all() if scope.england else Region.objects.filter(pk__in=scope.region_ids)
+
+
+def sessions_runnable_by(user) -> QuerySet[TeachingSession]:
+    """Published sessions whose register the user may take: in their scope, or led by them."""
+    scope = scope_for(user, Perm.RUN_SESSIONS)
+    sessions = published_sessions()
+    if not scope:
+        return sessions.none()
+    if scope.england:
+        return sessions
+    condition = Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id__in=_region_ids(scope)) | Q(leads=user)
+    return sessions.filter(pk__in=sessions.filter(condition).values("pk"))
+
+
+def sessions_visible_to(user) -> QuerySet[TeachingSession]:
+    """Any session the user may open: planned, run, attended, or reported on by them."""
+    ids = (
+        set(sessions_plannable_by(user).values_list("pk", flat=True))
+        if has_perm(user, Perm.PLAN_TIMETABLE)
+        else set()
+    )
+    ids |= set(sessions_runnable_by(user).values_list("pk", flat=True))
+    if has_perm(user, Perm.VIEW_ATTENDANCE):
+        scope = scope_for(user, Perm.VIEW_ATTENDANCE)
+        reach = published_sessions()
+        if not scope.england:
+            reach = reach.filter(Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id__in=_region_ids(scope)))
+        ids |= set(reach.values_list("pk", flat=True))
+    trainee = own_trainee(user)
+    if trainee:
+        ids |= set(sessions_for_trainee(trainee).values_list("pk", flat=True))
+    return (
+        TeachingSession.objects.filter(pk__in=ids).select_related("region", "year").prefetch_related("leads")
+    )
+
+
+def session_for(user, pk: int) -> TeachingSession:
+    return get_object_or_404(sessions_visible_to(user), pk=pk)
+
+
+def session_plannable_or_404(user, pk: int) -> TeachingSession:
+    return get_object_or_404(sessions_plannable_by(user).prefetch_related("leads"), pk=pk)
+
+
+def session_runnable_or_404(user, pk: int) -> TeachingSession:
+    return get_object_or_404(sessions_runnable_by(user), pk=pk)
+
+
+def check_in_open(session: TeachingSession, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        session.status == TeachingSession.Status.PUBLISHED
+        and session.start - CHECK_IN_OPENS <= now <= session.end
+    )
+
+
+def latest_plan(year: TeachingYear, region: Region | None) -> TimetablePlan | None:
+    return TimetablePlan.objects.filter(year=year, region=region).first()
+
+
+# --- registers and attendance -----------------------------------------------------------------------------
+
+
+def register_trainees(user, session: TeachingSession) -> QuerySet[Trainee]:
+    """The trainees on the register the user takes: those the session is for, within the user's scope
+    (all of them for the session's leads)."""
+    trainees = trainees_for_session(session)
+    scope = scope_for(user, Perm.RUN_SESSIONS)
+    if scope.england or session.leads.filter(pk=user.pk).exists():
+        return trainees
+    return trainees.filter(_in_scope(scope))
+
+
+def _in_scope(scope: Scope) -> Q:
+    """Trainees (from trainees_in_teaching) whose current membership is in a region or scheme of the scope."""
+    return Q(teaching_region_id__in=scope.region_ids) | Q(teaching_scheme_id__in=scope.scheme_ids)
+
+
+def trainees_with_attendance_visible_to(user) -> QuerySet[Trainee]:
+    """Trainees whose attendance the user may see (VIEW_ATTENDANCE scope: region or scheme)."""
+    scope = scope_for(user, Perm.VIEW_ATTENDANCE)
+    trainees = trainees_in_teaching()
+    if scope.england:
+        return trainees
+    return trainees.filter(_in_scope(scope)) if scope else trainees.none()
+
+
+def trainee_attendance_or_404(user, trainee_id: int) -> Trainee:
+    return get_object_or_404(trainees_with_attendance_visible_to(user), pk=trainee_id)
+
+
+def attendance_visible_to(user) -> QuerySet[Attendance]:
+    """Attendance records for staff: trainees in VIEW_ATTENDANCE scope, and the registers they may take."""
+    records = Attendance.objects.select_related("session__region", "trainee")
+    condition = Q(pk__in=[])
+    if has_perm(user, Perm.VIEW_ATTENDANCE):
+        condition |= Q(trainee__in=trainees_with_attendance_visible_to(user).values("pk"))
+    run_scope = scope_for(user, Perm.RUN_SESSIONS)
+    if run_scope:
+        registers = Q(session__in=sessions_runnable_by(user).values("pk"))
+        if not run_scope.england:
+            in_scope = trainees_in_teaching().filter(_in_scope(run_scope)).values("pk")
+            registers &= Q(trainee__in=in_scope) | Q(session__leads=user)
+        condition |= registers
+    return records.filter(condition).distinct().order_by("session__start", "trainee__surname")
+
+
+def attendance_for_trainee(trainee: Trainee) -> dict[int, Attendance]:
+    return {a.session_id: a for a in Attendance.objects.filter(trainee=trainee)}
+
+
+def trainee_sessions_with_records(trainee: Trainee) -> list[dict]:
+    """The trainee's sessions with their attendance, reflection and feedback, in date order."""
+    sessions = list(sessions_for_trainee(trainee).order_by("start"))
+    attendance = attendance_for_trainee(trainee)
+    reflected = set(Reflection.objects.filter(trainee=trainee).values_list("session_id", flat=True))
+    rated = set(Feedback.objects.filter(trainee=trainee).values_list("session_id", flat=True))
+    return [
+        {
+            "session": s,
+            "attendance": attendance.get(s.pk),
+            "reflected": s.pk in reflected,
+            "rated": s.pk in rated,
+        }
+        for s in sessions
+    ]
+
+
+def attendance_summary(user, *, by: str, year: TeachingYear | None) -> list[dict]:
+    """Attendance counts grouped by session, region or trainee, within the user's VIEW_ATTENDANCE scope."""
+    trainees = trainees_with_attendance_visible_to(user)
+    records = Attendance.objects.filter(trainee__in=trainees.values("pk"))
+    if year:
+        records = records.filter(session__year=year)
+    counts = {
+        "attended": Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
+        "apologies": Count("pk", filter=Q(status=Attendance.Status.APOLOGIES)),
+        "absent": Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+    }
+    if by == "session":
+        rows = records.values("session_id", "session__title", "session__start").annotate(**counts)
+        rows = rows.order_by("session__start")
+        return [
+            {
+                "key": r["session_id"],
+                "label": f"{short_date(timezone.localtime(r['session__start']))} {r['session__title']}",
+                **_counts(r),
+            }
+            for r in rows
+        ]
+    if by == "region":
+        regions = dict(trainees.values_list("pk", "teaching_region_id"))
+        names = dict(Region.objects.values_list("pk", "name"))
+        totals: dict[int, dict] = {}
+        for trainee_id, status in records.values_list("trainee_id", "status"):
+            region_id = regions.get(trainee_id)
+            row = totals.setdefault(
+                region_id,
+                {
+                    "key": region_id,
+                    "label": names.get(region_id, "No region"),
+                    "attended": 0,
+                    "apologies": 0,
+                    "absent": 0,
+                },
+            )
+            row[status] += 1
+        return sorted((_with_rate(r) for r in totals.values()), key=lambda r: r["label"])
+    rows = records.values("trainee_id", "trainee__forenames", "trainee__surname").annotate(**counts)
+    rows = rows.order_by("trainee__surname", "trainee__forenames")
+    return [
+        {"key": r["trainee_id"], "label": f"{r['trainee__forenames']} {r['trainee__surname']}", **_counts(r)}
+        for r in rows
+    ]
+
+
+def _counts(row: dict) -> dict:
+    return _with_rate({k: row[k] for k in ("attended", "apologies", "absent")})
+
+
+def _with_rate(row: dict) -> dict:
+    total = row["attended"] + row["apologies"] + row["absent"]
+    return {**row, "total": total, "rate": round(100 * row["attended"] / total) if total else 0}
+
+
+# --- feedback ---------------------------------------------------------------------------------------------
+
+
+def feedback_sessions_for(user) -> QuerySet[TeachingSession]:
+    """Sessions whose feedback the user sees (those they may run, which includes those they lead)."""
+    sessions = sessions_runnable_by(user)
+    return sessions.annotate(
+        responses=Count("feedback", distinct=True), average=Avg("feedback__rating")
+    ).filter(responses__gt=0)
+
+
+def feedback_by_topic(sessions: QuerySet[TeachingSession]) -> list[dict]:
+    rows = (
+        Feedback.objects.filter(session__in=sessions.values("pk"))
+        .values("session__topic")
+        .annotate(responses=Count("pk"), average=Avg("rating"))
+        .order_by("session__topic")
+    )
+    return [
+        {"topic": r["session__topic"], "responses": r["responses"], "average": r["average"]} for r in rows
+    ]
+
+
+def feedback_comments(session: TeachingSession) -> dict[str, list]:
+    """The comments on a session, sorted and without names: trainees say more when leads cannot tell who
+    wrote what."""
+    rows = list(Feedback.objects.filter(session=session))
+    return {
+        "what_worked": sorted(r.what_worked for r in rows if r.what_worked),
+        "what_to_change": sorted(r.what_to_change for r in rows if r.what_to_change),
+        "ratings": sorted(r.rating for r in rows),
+    }
+
+
+# --- calendar feeds and release notices -------------------------------------------------------------------
+
+
+def trainee_for_feed_token(raw: str) -> Trainee | None:
+    """The trainee whose live feed token this is (and note its use), or None."""
+    if not raw or len(raw) > 100:
+        return None
+    token = (
+        CalendarFeedToken.objects.select_related("trainee")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.trainee
+
+
+def live_calendar_token(trainee: Trainee) -> CalendarFeedToken | None:
+    return CalendarFeedToken.objects.filter(trainee=trainee, revoked_at__isnull=True).first()
+
+
+def current_placement(trainee: Trainee, today: datetime.date | None = None) -> Placement | None:
+    today = today or timezone.localdate()
+    placements = Placement.objects.filter(membership__trainee=trainee).select_related(
+        "post__practice", "post__category"
+    )
+    return (
+        placements.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date").first()
+        or placements.filter(start_date__gt=today).order_by("start_date").first()
+    )
+
+
+def release_sessions(trainee: Trainee, placement: Placement | None, now: datetime.datetime | None = None):
+    """The trainee's coming sessions (not cancelled) while in the placement (or all coming ones without)."""
+    now = now or timezone.now()
+    sessions = sessions_for_trainee(trainee).filter(end__gte=now, status=TeachingSession.Status.PUBLISHED)
+    if placement:
+        sessions = sessions.filter(start__date__lte=placement.end_date, end__date__gte=placement.start_date)
+    return sessions.order_by("start")
