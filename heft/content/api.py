@@ -1,5 +1,145 @@
-"""This app's part of the REST API (mounted under /api/v1/ by heft/api/api.py)."""
+"""This app's part of the REST API (mounted under /api/v1/ by heft/api/api.py).
 
-from ninja import Router
+Reading is open to everyone and returns what the public site shows. Writing needs MANAGE_CONTENT, within
+the editor's regions, and goes through the same forms and services as the editing pages: new content is a
+draft; `"published": true` in a PATCH publishes it.
+"""
+
+from django.db import models, transaction
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from heft.accounts.permissions import Perm
+from heft.api.auth import require
+from heft.content.forms import NewsItemForm, PageForm, TestimonialForm
+from heft.content.models import NewsItem, Page, Testimonial
+from heft.content.schemas import (
+    ContentErrorOut,
+    NewsIn,
+    NewsOut,
+    NewsPatch,
+    PageIn,
+    PageOut,
+    PagePatch,
+    TestimonialIn,
+    TestimonialOut,
+    TestimonialPatch,
+)
+from heft.content.selectors import content_managed_by, news_visible, pages_published, testimonials_published
+from heft.content.services import EDITABLE_FIELDS, content_create, content_set_published, content_update
+from heft.programmes.models import Region
 
 router = Router(tags=["content"])
+WRITE_RESPONSES = {401: ContentErrorOut, 403: ContentErrorOut, 404: ContentErrorOut, 422: ContentErrorOut}
+FORMS = {Page: PageForm, NewsItem: NewsItemForm, Testimonial: TestimonialForm}
+
+
+def _by_region(items, region: str):
+    return items.filter(region__code=region) if region else items
+
+
+@router.get("/content/pages", response=list[PageOut], auth=None)
+@paginate(LimitOffsetPagination)
+def list_pages(request, region: str = ""):
+    return _by_region(pages_published(), region)
+
+
+@router.post("/content/pages", response={201: PageOut, **WRITE_RESPONSES})
+def create_page(request, payload: PageIn):
+    return _create(request, Page, payload)
+
+
+@router.get("/content/pages/{slug}", response={200: PageOut, 404: ContentErrorOut}, auth=None)
+def get_page(request, slug: str):
+    return get_object_or_404(pages_published(), slug=slug)
+
+
+@router.patch("/content/pages/{slug}", response={200: PageOut, **WRITE_RESPONSES})
+def update_page(request, slug: str, payload: PagePatch):
+    return _update(request, Page, {"slug": slug}, payload)
+
+
+@router.get("/content/news", response=list[NewsOut], auth=None)
+@paginate(LimitOffsetPagination)
+def list_news(request, region: str = ""):
+    return _by_region(news_visible(), region)
+
+
+@router.post("/content/news", response={201: NewsOut, **WRITE_RESPONSES})
+def create_news(request, payload: NewsIn):
+    return _create(request, NewsItem, payload)
+
+
+@router.get("/content/news/{slug}", response={200: NewsOut, 404: ContentErrorOut}, auth=None)
+def get_news(request, slug: str):
+    return get_object_or_404(news_visible(), slug=slug)
+
+
+@router.patch("/content/news/{slug}", response={200: NewsOut, **WRITE_RESPONSES})
+def update_news(request, slug: str, payload: NewsPatch):
+    return _update(request, NewsItem, {"slug": slug}, payload)
+
+
+@router.get("/content/testimonials", response=list[TestimonialOut], auth=None)
+@paginate(LimitOffsetPagination)
+def list_testimonials(request, region: str = ""):
+    return _by_region(testimonials_published(), region)
+
+
+@router.post("/content/testimonials", response={201: TestimonialOut, **WRITE_RESPONSES})
+def create_testimonial(request, payload: TestimonialIn):
+    return _create(request, Testimonial, payload)
+
+
+@router.get(
+    "/content/testimonials/{testimonial_id}", response={200: TestimonialOut, 404: ContentErrorOut}, auth=None
+)
+def get_testimonial(request, testimonial_id: int):
+    return get_object_or_404(testimonials_published(), pk=testimonial_id)
+
+
+@router.patch("/content/testimonials/{testimonial_id}", response={200: TestimonialOut, **WRITE_RESPONSES})
+def update_testimonial(request, testimonial_id: int, payload: TestimonialPatch):
+    return _update(request, Testimonial, {"pk": testimonial_id}, payload)
+
+
+def _create(request, model: type[models.Model], payload):
+    require(request, Perm.MANAGE_CONTENT)
+    form = _form(request, model, None, payload.dict())
+    if not form.is_valid():
+        return _invalid(form)
+    return Status(201, content_create(model=model, data=form.cleaned_data, by=request.auth))
+
+
+def _update(request, model: type[models.Model], lookup: dict, payload):
+    """Fields left out keep their values; content outside the editor's regions is 404."""
+    require(request, Perm.MANAGE_CONTENT)
+    item = get_object_or_404(content_managed_by(request.auth, model), **lookup)
+    changes = payload.dict(exclude_unset=True)
+    published = changes.pop("published", None)
+    form = _form(request, model, item, changes)
+    if not form.is_valid():
+        return _invalid(form)
+    with transaction.atomic():
+        item = content_update(item=item, data=form.cleaned_data, by=request.auth)
+        if published is not None:
+            item = content_set_published(item=item, published=published, by=request.auth)
+    return item
+
+
+def _form(request, model, item, changes: dict):
+    """The editing page's form, filled with the item's values and the changes sent."""
+    data = {name: getattr(item, name) for name in EDITABLE_FIELDS[model]} if item else {}
+    data.update(changes)
+    region = data.get("region")
+    if isinstance(region, str):  # a code: the form wants the region's id (0 matches nothing)
+        data["region"] = Region.objects.filter(code=region).values_list("pk", flat=True).first() or 0
+    elif isinstance(region, Region):
+        data["region"] = region.pk
+    return FORMS[model](data=data, instance=item, editor=request.auth)
+
+
+def _invalid(form):
+    errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+    return Status(422, {"detail": "The content was not saved: correct the errors.", "errors": errors})

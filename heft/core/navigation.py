@@ -26,19 +26,28 @@ NAVIGATION = [
     NavItem("Schemes", "programmes:region_list", Perm.VIEW_PROGRAMMES),
     NavItem("Practices", "practices:practice_list", Perm.VIEW_PRACTICES),
     NavItem("Trainees", "trainees:trainee_list", Perm.VIEW_TRAINEES),
+    NavItem("Community", "community:home", Perm.JOIN_COMMUNITY),
+    NavItem("Community", "community:manage", Perm.MANAGE_COMMUNITY),
     NavItem("Allocation", "preferencing:window_list", Perm.MANAGE_ALLOCATIONS),
     NavItem("Equity", "reports:equity", Perm.VIEW_REPORTS),
     NavItem("Imports", "practices:import_list", Perm.IMPORT_DATA),
+    NavItem("Site content", "content:manage", Perm.MANAGE_CONTENT),
     # Late in the list: on narrower headers the last items fold under More.
     NavItem("Teaching", "teaching:home", Perm.ATTEND_SESSIONS, also=(Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE)),
     NavItem("Audit", "audit:event_list", Perm.VIEW_AUDIT),
     NavItem("API tokens", "accounts:api_tokens", Perm.USE_API_TOKENS),
     NavItem("Admin", "admin:index", Perm.USE_ADMIN_SITE),
+    NavItem("About HEFT", "content:what_is_heft", None),
 ]
 
 # What visitors who are not signed in see: the public programme site.
 PUBLIC_NAVIGATION = [
+    NavItem("What is HEFT", "content:what_is_heft", None),
+    NavItem("Regions and schemes", "content:region_list", None),
     NavItem("Timetables", "teaching:public_timetable", None),
+    NavItem("Testimonials", "content:testimonial_list", None),
+    NavItem("News", "content:news_list", None),
+    NavItem("Contact", "content:contact", None),
 ]
 
 

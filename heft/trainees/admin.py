@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from heft.core.admin import AuditedAdmin
-from heft.trainees.models import Interruption, LtftChange, Placement, ProgrammeMembership, Trainee
+from heft.trainees.models import (
+    CurriculumRequirement,
+    Interruption,
+    LtftChange,
+    Placement,
+    ProgrammeMembership,
+    Trainee,
+)
 
 
 class MembershipInline(admin.StackedInline):
@@ -31,3 +38,8 @@ class InterruptionAdmin(AuditedAdmin):
 @admin.register(LtftChange)
 class LtftChangeAdmin(AuditedAdmin):
     list_display = ["membership", "wte", "start_date", "requested_on"]
+
+
+@admin.register(CurriculumRequirement)
+class CurriculumRequirementAdmin(AuditedAdmin):
+    list_display = ["region", "gp_months_minimum", "final_year_gp_months_minimum"]

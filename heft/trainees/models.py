@@ -152,3 +152,34 @@ class LtftChange(models.Model):
 
     def __str__(self):
         return f"{self.wte:.0%} from {self.start_date:%d %b %Y}"
+
+
+class CurriculumRequirement(models.Model):
+    """A region's minimum time in general practice for the curriculum check (RCGP guidance: 12 and 12)."""
+
+    region = models.OneToOneField(
+        "programmes.Region", on_delete=models.CASCADE, related_name="curriculum_requirement"
+    )
+    gp_months_minimum = models.PositiveSmallIntegerField(
+        "months in general practice posts, at least", default=12, help_text="Whole-time equivalent"
+    )
+    final_year_gp_months_minimum = models.PositiveSmallIntegerField(
+        "months of the final year in general practice, at least", default=12
+    )
+
+    class Meta:
+        verbose_name = "curriculum requirement"
+        constraints = [
+            models.CheckConstraint(
+                name="curriculum_gp_months_in_range",
+                condition=Q(gp_months_minimum__gte=1, gp_months_minimum__lte=36),
+            ),
+            models.CheckConstraint(
+                name="curriculum_final_year_months_in_range",
+                condition=Q(final_year_gp_months_minimum__gte=0, final_year_gp_months_minimum__lte=12),
+            ),
+        ]
+
+    def __str__(self):
+        months, final = self.gp_months_minimum, self.final_year_gp_months_minimum
+        return f"{self.region}: {months} months in GP, {final} in the final year"

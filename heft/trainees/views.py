@@ -1,12 +1,23 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.core.pagination import paginate
+from heft.trainees import services
+from heft.trainees.forms import InterruptionForm, LtftChangeForm, ReturnForm
+from heft.trainees.journey import journey_for
 from heft.trainees.models import Trainee
-from heft.trainees.selectors import current_membership, trainee_for, trainee_list_for
+from heft.trainees.selectors import (
+    can_manage,
+    interruption_managed_by,
+    membership_managed_by,
+    trainee_for,
+    trainee_list_for,
+)
 
 
 @requires(Perm.VIEW_TRAINEES)
@@ -24,8 +35,7 @@ def trainee_list(request):
 @require_http_methods(["GET", "HEAD"])
 @never_cache
 def trainee_detail(request, pk: int):
-    trainee = trainee_for(request.user, pk)
-    return _render_record(request, trainee, own=False)
+    return _render_record(request, trainee_for(request.user, pk), own=False)
 
 
 @requires(Perm.VIEW_OWN_RECORD)
@@ -36,6 +46,93 @@ def me(request):
     return _render_record(request, trainee_for(request.user, trainee.pk), own=True)
 
 
-def _render_record(request, trainee: Trainee, *, own: bool):
-    context = {"trainee": trainee, "membership": current_membership(trainee), "own": own}
-    return render(request, "trainees/trainee_detail.jinja", context)
+@requires(Perm.MANAGE_TRAINEES)
+@require_POST
+def interruption_add(request, pk: int):
+    membership = membership_managed_by(request.user, pk)
+    form = InterruptionForm(request.POST)
+    if _saved(
+        form,
+        lambda: services.interruption_record(
+            membership=membership, by=request.user, **form.service_arguments()
+        ),
+    ):
+        messages.success(request, "Time out of training recorded; the CCT estimate is worked out again.")
+        return redirect("trainees:trainee_detail", pk=pk)
+    return _render_record(
+        request, trainee_for(request.user, pk), own=False, status=400, interruption_form=form
+    )
+
+
+@requires(Perm.MANAGE_TRAINEES)
+@require_POST
+def training_return(request, pk: int, interruption_pk: int):
+    interruption = interruption_managed_by(request.user, pk, interruption_pk)
+    form = ReturnForm(request.POST)
+    if _saved(
+        form,
+        lambda: services.training_return(interruption=interruption, by=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, "Return to training recorded; the CCT estimate is worked out again.")
+        return redirect("trainees:trainee_detail", pk=pk)
+    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, return_form=form)
+
+
+@requires(Perm.MANAGE_TRAINEES)
+@require_POST
+def ltft_change_add(request, pk: int):
+    membership = membership_managed_by(request.user, pk)
+    form = LtftChangeForm(request.POST)
+    if _saved(
+        form,
+        lambda: services.ltft_change_record(
+            membership=membership, by=request.user, **form.service_arguments()
+        ),
+    ):
+        messages.success(
+            request, "Change to the working pattern recorded; the CCT estimate is worked out again."
+        )
+        return redirect("trainees:trainee_detail", pk=pk)
+    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, ltft_form=form)
+
+
+@requires(Perm.MANAGE_TRAINEES)
+@require_POST
+def cct_recalculate(request, pk: int):
+    membership = membership_managed_by(request.user, pk)
+    result = services.cct_estimate_update(membership=membership, by=request.user)
+    messages.success(request, f"Estimated CCT date saved: {result.cct.day} {result.cct:%B %Y}.")
+    return redirect("trainees:trainee_detail", pk=pk)
+
+
+def _saved(form, save) -> bool:
+    """Run `save` if the form is valid; put a service's refusal on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _render_record(request, trainee: Trainee, *, own: bool, status: int = 200, **forms):
+    journey = journey_for(trainee, viewer=request.user, own=own)
+    manage = not own and can_manage(request.user, trainee) and journey.membership is not None
+    context = {
+        "trainee": trainee,
+        "journey": journey,
+        "membership": journey.membership,
+        "own": own,
+        "manage": manage,
+        "interruption_form": forms.get("interruption_form") or InterruptionForm(),
+        "ltft_form": forms.get("ltft_form") or LtftChangeForm(),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "forms_with_errors": [f for f in forms.values() if f.errors],
+    }
+    return render(request, "trainees/trainee_detail.jinja", context, status=status)

@@ -20,7 +20,6 @@ from tests.security.matrix_rules import (
     PROGRAMME_TEAM,
     ROLES,
     STAFF,
-    TRAINEE,
     Route,
     action,
     api,
@@ -85,10 +84,7 @@ MATRIX: dict[str, Route] = {
     # Practices.
     "practices:practice_list": route(page(ROLES)),
     "practices:practice_detail": route(page(ROLES), ods_code="practice_code"),
-    # Trainee records: personal data, within scope.
-    "trainees:trainee_list": route(page([*PROGRAMME_TEAM, MENTOR])),
-    "trainees:trainee_detail": route(page([*PROGRAMME_TEAM, MENTOR]), pk="trainee_a2_pk"),
-    "trainees:me": route(page([TRAINEE])),
+    # Trainee records: see matrix_trainees.py.
     # Audit trail.
     "audit:event_list": route(page([NATIONAL])),
     # The API. The schema and its docs are public; every operation checks its permission.

@@ -1,0 +1,135 @@
+"""Reads for the public site and for its editors.
+
+The public sees published content only, and a news item only between its show dates. Editors see the
+content in their MANAGE_CONTENT scope: national admins all of it, regional leads their region's; anything
+else is treated as absent (404).
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import BooleanField, ExpressionWrapper, Model, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from heft.accounts.permissions import Perm, scope_for
+from heft.audit.models import AuditEvent
+from heft.content.models import NewsItem, Page, Testimonial
+from heft.programmes.models import PostCategory, Region, Rotation, RotationSlot, TrainingScheme
+from heft.programmes.selectors import regions_with_schemes, rotations_list
+
+# --- the public site ----------------------------------------------------------------------------------
+
+
+def news_showing(on: datetime.date | None = None) -> Q:
+    """The one rule for news on the site: published, and `on` (today in UK time) within its show dates."""
+    day = on or timezone.localdate()
+    return Q(is_published=True, show_from__lte=day, show_until__gte=day)
+
+
+def news_visible(*, on: datetime.date | None = None) -> QuerySet[NewsItem]:
+    """The news the public sees, newest first."""
+    return NewsItem.objects.filter(news_showing(on)).select_related("region")
+
+
+def pages_published() -> QuerySet[Page]:
+    return Page.objects.filter(is_published=True).select_related("region")
+
+
+def testimonials_published() -> QuerySet[Testimonial]:
+    return Testimonial.objects.filter(is_published=True).select_related("region")
+
+
+def innovative_categories() -> QuerySet[PostCategory]:
+    return PostCategory.objects.filter(kind=PostCategory.Kind.INNOVATIVE).order_by("name")
+
+
+def public_regions() -> QuerySet[Region]:
+    return regions_with_schemes()
+
+
+def public_region(code: str) -> Region:
+    return public_regions().get(code=code)
+
+
+def public_scheme(*, region_code: str, scheme_code: str) -> TrainingScheme:
+    return TrainingScheme.objects.select_related("region", "school").get(
+        code=scheme_code, region__code=region_code
+    )
+
+
+def public_rotations(scheme_code: str) -> list[Rotation]:
+    """The scheme's rotations still on offer (withdrawn ones left out), each with its posts in order."""
+    slots = RotationSlot.objects.select_related("post__category", "post__practice").order_by("order")
+    return list(
+        rotations_list(scheme_code=scheme_code)
+        .exclude(availability=Rotation.Availability.WITHDRAWN)
+        .prefetch_related(Prefetch("slots", queryset=slots))
+        .order_by("-intake", "-heft", "code")
+    )
+
+
+def intake_label(intake: str) -> str:
+    """'2026-08' -> 'August 2026'; anything else is shown as it is."""
+    try:
+        return datetime.datetime.strptime(intake, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return intake
+
+
+def rotations_by_intake(rotations: Iterable[Rotation]) -> list[dict]:
+    """[{label, heft: [...], other: [...]}] per intake, in the order given."""
+    groups: dict[str, dict] = {}
+    for rotation in rotations:
+        group = groups.setdefault(
+            rotation.intake,
+            {"intake": rotation.intake, "label": intake_label(rotation.intake), "heft": [], "other": []},
+        )
+        group["heft" if rotation.heft else "other"].append(rotation)
+    return list(groups.values())
+
+
+# --- editors ------------------------------------------------------------------------------------------
+
+
+def content_scope_filter(user) -> Q | None:
+    """The rows an editor may manage, as a filter; None when they may manage nothing."""
+    scope = scope_for(user, Perm.MANAGE_CONTENT)
+    if scope.england:
+        return Q()
+    if scope.region_ids:
+        return Q(region_id__in=scope.region_ids)
+    return None
+
+
+def content_managed_by(user, model: type[Model]) -> QuerySet:
+    """The editor's content, each marked `showing` when the public sees it today."""
+    condition = content_scope_filter(user)
+    if condition is None:
+        return model.objects.none()
+    showing = news_showing() if model is NewsItem else Q(is_published=True)
+    return (
+        model.objects.filter(condition)
+        .select_related("region")
+        .annotate(showing=ExpressionWrapper(showing, output_field=BooleanField()))
+    )
+
+
+def can_manage_region(user, region_id: int | None) -> bool:
+    """National content (no region) is for national admins only."""
+    return scope_for(user, Perm.MANAGE_CONTENT).covers_region(region_id)
+
+
+def regions_editable_by(user) -> QuerySet[Region]:
+    scope = scope_for(user, Perm.MANAGE_CONTENT)
+    if scope.england:
+        return Region.objects.order_by("name")
+    return Region.objects.filter(pk__in=scope.region_ids).order_by("name")
+
+
+def may_publish_national(user) -> bool:
+    return scope_for(user, Perm.MANAGE_CONTENT).england
+
+
+def content_history(item: Model) -> QuerySet[AuditEvent]:
+    """Every audited change to one piece of content, newest first."""
+    return AuditEvent.objects.filter(target_type=item._meta.label_lower, target_id=str(item.pk))

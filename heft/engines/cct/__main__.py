@@ -1,0 +1,5 @@
+import sys
+
+from heft.engines.cct.cli import main
+
+sys.exit(main())

@@ -1,0 +1,230 @@
+"""The trainee's journey: everything the home page shows to answer "where am I and what is next".
+
+A read-only assembly of selectors from this app and its neighbours (teaching, community, preferencing),
+for a trainee the viewer is already allowed to see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.urls import reverse
+from django.utils import timezone
+
+from heft.accounts.permissions import Perm, has_perm
+from heft.engines.cct import (
+    CurriculumCheck,
+    Estimate,
+    Progress,
+    add_months,
+    ltft_flags,
+    months_text,
+)
+from heft.engines.cct import LtftChange as LtftSpec
+from heft.trainees.models import ProgrammeMembership, Trainee
+from heft.trainees.selectors import (
+    cct_estimate_for,
+    current_membership,
+    curriculum_for,
+    progress_for,
+    training_year_for,
+)
+
+DAY = datetime.timedelta(days=1)
+TRAINING_YEARS = ("ST1", "ST2", "ST3")
+NEXT_SESSIONS = 3
+
+
+@dataclass
+class TimelineEntry:
+    start: datetime.date
+    end: datetime.date
+    training_year: str
+    post: object  # programmes.Post
+    state: str  # "done", "now" or "next"
+
+    @property
+    def is_heft(self) -> bool:
+        post = self.post
+        return post.category.is_innovative or bool(post.practice_id and post.practice.is_deep_end)
+
+
+@dataclass
+class Task:
+    text: str
+    href: str
+    due: str = ""
+
+
+@dataclass
+class Journey:
+    trainee: Trainee
+    membership: ProgrammeMembership | None
+    today: datetime.date
+    years: list[tuple[str, list[TimelineEntry]]] = field(default_factory=list)
+    planned_from: object = None  # the offered rotation the timeline is planned from, when no placements yet
+    estimate: Estimate | None = None
+    progress: Progress | None = None
+    training_year: str = ""
+    curriculum: CurriculumCheck | None = None
+    ltft_changes: list[tuple] = field(default_factory=list)  # (change, flags)
+    interruptions: list = field(default_factory=list)
+    teaching: dict | None = None
+    group: object = None  # community.GroupMember
+    mentors: list = field(default_factory=list)  # community.MentorAssignment
+    opportunities: list | None = None  # None: not eligible yet
+    tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def months_done(self) -> str:
+        return months_text(self.progress.months_done) if self.progress else ""
+
+    @property
+    def months_to_go(self) -> str:
+        return months_text(self.progress.months_to_go) if self.progress else ""
+
+    @property
+    def open_interruption(self):
+        return next((i for i in self.interruptions if i.end_date is None), None)
+
+    @property
+    def stored_estimate_differs(self) -> bool:
+        return bool(self.membership and self.estimate and self.membership.cct_estimate != self.estimate.cct)
+
+
+def journey_for(trainee: Trainee, *, viewer, own: bool, today: datetime.date | None = None) -> Journey:
+    """`trainee` must come from trainee_for (scoped, with memberships prefetched)."""
+    from heft.community import selectors as community
+
+    today = today or timezone.localdate()
+    membership = current_membership(trainee)
+    journey = Journey(trainee, membership, today)
+    if membership is not None:
+        _training(journey, membership)
+        if own:
+            journey.tasks = _tasks(trainee, today)
+    if own or has_perm(viewer, Perm.VIEW_ATTENDANCE):
+        journey.teaching = _teaching(trainee)
+    journey.group = community.current_group_membership(trainee)
+    journey.mentors = list(community.mentor_assignments_of(trainee))
+    if own:
+        journey.opportunities = community.opportunities_for_trainee(trainee, today)
+        if not community.has_interests(viewer):
+            journey.tasks.append(Task("Record your areas of interest", reverse("community:interests")))
+    return journey
+
+
+def _training(journey: Journey, membership: ProgrammeMembership) -> None:
+    today = journey.today
+    journey.estimate = cct_estimate_for(membership, today)
+    journey.progress = progress_for(membership, today)
+    journey.training_year = training_year_for(membership, today)
+    journey.curriculum = curriculum_for(membership)
+    journey.interruptions = list(membership.interruptions.all())
+    journey.ltft_changes = [
+        (c, ltft_flags(LtftSpec(Fraction(str(c.wte)), c.start_date, c.requested_on)))
+        for c in membership.ltft_changes.all()
+    ]
+    entries = [
+        TimelineEntry(
+            p.start_date, p.end_date, p.training_year, p.post, _state(p.start_date, p.end_date, today)
+        )
+        for p in membership.placements.all()
+    ]
+    if not entries:
+        entries, journey.planned_from = _planned_from_offer(membership, today)
+    journey.years = _by_year(entries)
+
+
+def _planned_from_offer(membership: ProgrammeMembership, today: datetime.date):
+    """No placements yet: the slots of the rotation they accepted (or were offered), dated from the start."""
+    from heft.preferencing.selectors import offers_for_trainee
+
+    offer = (
+        offers_for_trainee(membership.trainee)
+        .filter(
+            window__scheme=membership.scheme,
+            window__intake=membership.intake,
+            status__in=["accepted", "offered"],
+        )
+        .order_by("status")  # accepted before offered
+        .first()
+    )
+    if offer is None:
+        return [], None
+    entries = []
+    for slot in offer.rotation.slots.select_related("post__category", "post__practice").order_by("order"):
+        start = add_months(membership.start_date, slot.start_offset_months)
+        end = add_months(start, slot.months) - DAY
+        entries.append(TimelineEntry(start, end, slot.training_year, slot.post, _state(start, end, today)))
+    return entries, offer
+
+
+def _state(start: datetime.date, end: datetime.date, today: datetime.date) -> str:
+    if end < today:
+        return "done"
+    return "now" if start <= today else "next"
+
+
+def _by_year(entries: list[TimelineEntry]) -> list[tuple[str, list[TimelineEntry]]]:
+    if not entries:
+        return []
+    years = {year: [] for year in TRAINING_YEARS}
+    for entry in sorted(entries, key=lambda e: e.start):
+        years.setdefault(entry.training_year or "Other placements", []).append(entry)
+    return [(year, items) for year, items in years.items() if items or year in TRAINING_YEARS]
+
+
+def _tasks(trainee: Trainee, today: datetime.date) -> list[Task]:
+    """What the trainee must do: rank rotations in an open window, reply to an offer."""
+    from heft.preferencing.selectors import offers_for_trainee, preference_list, windows_for_trainee
+
+    tasks = []
+    now = timezone.now()
+    for window in windows_for_trainee(trainee):
+        plist = preference_list(window, trainee)
+        if window.is_open(now) and (plist is None or plist.status != plist.Status.SUBMITTED):
+            closes = timezone.localtime(window.closes_at)
+            tasks.append(
+                Task(
+                    f"Rank the rotations for {window.scheme.name}, {window.intake} intake",
+                    reverse("preferencing:rank", args=[window.pk]),
+                    f"by {closes:%H:%M} on {closes.day} {closes:%B %Y}",
+                )
+            )
+    for offer in offers_for_trainee(trainee).filter(status="offered", respond_by__gt=now):
+        due = timezone.localtime(offer.respond_by)
+        tasks.append(
+            Task(
+                f"Accept or decline your offer of {offer.rotation.name}",
+                reverse("preferencing:offer_detail", args=[offer.pk]),
+                f"by {due:%H:%M} on {due.day} {due:%B %Y}",
+            )
+        )
+    return tasks
+
+
+def _teaching(trainee: Trainee) -> dict | None:
+    """The next sessions and attendance so far, from the teaching app (None when not in HEFT teaching)."""
+    from heft.teaching.models import Attendance, TeachingSession
+    from heft.teaching.selectors import is_in_teaching, trainee_sessions_with_records
+
+    if not is_in_teaching(trainee):
+        return None
+    now = timezone.now()
+    rows = [
+        r
+        for r in trainee_sessions_with_records(trainee)
+        if r["session"].status != TeachingSession.Status.CANCELLED
+    ]
+    past = [r for r in rows if r["session"].end < now]
+    attended = sum(
+        1 for r in past if r["attendance"] and r["attendance"].status == Attendance.Status.ATTENDED
+    )
+    return {
+        "upcoming": [r["session"] for r in rows if r["session"].end >= now][:NEXT_SESSIONS],
+        "past": len(past),
+        "attended": attended,
+    }
