@@ -1,15 +1,23 @@
 import ipaddress
+import os
 import socket
 from dataclasses import dataclass, field
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from hypothesis import settings as hypothesis_settings
 
 from heft.accounts.models import Role
 from heft.accounts.permissions import STAFF_ROLES
 from tests import factories as f
 
 ROLES = [r.value for r in Role]
+
+# In CI every property test explores the same examples each run, so a landing never hangs on a lucky draw;
+# locally they draw new examples each run and so keep looking for new failures.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def _is_local(address) -> bool:

@@ -1,6 +1,7 @@
 """Programme team pages: windows, trainee imports, runs, comparison, publication, exports."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -140,10 +141,12 @@ def membership_interrupt(request, pk: int, membership_pk: int):
     if not form.is_valid():
         messages.error(request, "Choose the kind of interruption and its start date.")
     else:
-        interruption_record(membership=membership, by=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"Interruption recorded for {membership.trainee}; their HEFT place is released."
-        )
+        try:
+            interruption_record(membership=membership, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Interruption recorded for {membership.trainee}; HEFT place released.")
     return redirect("preferencing:window_detail", pk=pk)
 
 

@@ -125,6 +125,7 @@ def test_a_trainee_expresses_interest_in_an_opportunity(page, live_server, brows
     sign_in(page, live_server, trainee.user)
     page.locator("#maincontent").get_by_role("link", name="Community", exact=True).click()
     page.get_by_role("link", name="Opportunities after CCT").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opportunities after CCT")
     check_accessibility(page)
     page.get_by_role("link", name="Deep End GP fellowship").click()
     page.get_by_label("A message for the programme team (optional)").fill("I would love to hear more.")

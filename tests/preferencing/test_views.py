@@ -140,3 +140,13 @@ def test_interruption_from_the_window_page_releases_the_place(allocation, client
     membership.refresh_from_db()
     assert membership.status == "interrupted" and membership.returning_heft_not_guaranteed
     assert Offer.objects.get(trainee=allocation.trainees[0]).status == "withdrawn"
+
+
+def test_an_impossible_interruption_is_explained_not_a_500(allocation, client):
+    membership = allocation.trainees[0].memberships.get()
+    client.force_login(allocation.lead)
+    url = reverse("preferencing:membership_interrupt", args=[allocation.window.pk, membership.pk])
+    response = client.post(url, {"kind": "sick", "start_date": "1990-01-01"}, follow=True)
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.status == "active"
