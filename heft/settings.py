@@ -164,6 +164,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HEFT Hub"
+# Accept the code of the 30-second period either side too: a code typed as it turns over still works.
+MFA_TOTP_TOLERANCE = 1
 # Staff must have TOTP before they reach anything else; turned off only where explicitly asked for.
 HEFT_REQUIRE_STAFF_MFA = env_bool("HEFT_REQUIRE_STAFF_MFA", True)
 
