@@ -49,6 +49,7 @@ format: install
 
 bench: install
 	HEFT_ENVIRONMENT=test $(BIN)/python -m bench.allocation
+	HEFT_ENVIRONMENT=test $(BIN)/python -m bench.practices
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3
