@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from heft.engines.allocation.mechanisms import MECHANISMS
 from heft.engines.allocation.problem import ProblemError
 from heft.engines.allocation.solver import solve
+from heft.engines.jsonfile import read_json
 
 BAD_INPUT = 2
 
@@ -20,7 +20,7 @@ BAD_INPUT = 2
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        problem = _read_json(arguments.problem)
+        problem = read_json(arguments.problem, ProblemError)
         result = solve(problem, arguments.mechanism, arguments.seed)
         output = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     except ProblemError as error:
@@ -40,18 +40,3 @@ def _parser() -> argparse.ArgumentParser:
     solve_command.add_argument("--mechanism", required=True, help=f"one of: {', '.join(MECHANISMS)}")
     solve_command.add_argument("--seed", type=int, help="seed for random-serial-dictatorship")
     return parser
-
-
-def _read_json(path: str) -> object:
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProblemError(f"Cannot read {path}: {error.strerror}.") from error
-    except UnicodeDecodeError as error:
-        raise ProblemError(f"{path} is not UTF-8 text.") from error
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ProblemError(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from error

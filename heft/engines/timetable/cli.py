@@ -10,8 +10,8 @@ import argparse
 import hashlib
 import json
 import sys
-from pathlib import Path
 
+from heft.engines.jsonfile import read_json
 from heft.engines.timetable.ical import CalendarEvent, render_calendar
 from heft.engines.timetable.planner import Plan, Session, plan
 from heft.engines.timetable.spec import PlanSpec, SpecError, parse_spec
@@ -22,7 +22,7 @@ BAD_SPEC = 2
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        spec = parse_spec(_read_json(arguments.spec))
+        spec = parse_spec(read_json(arguments.spec, SpecError))
     except SpecError as error:
         print(f"error: the spec cannot be planned:\n{error}", file=sys.stderr)
         return BAD_SPEC
@@ -70,18 +70,3 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("json", "ics"), default="json", help="json (default) or ics"
     )
     return parser
-
-
-def _read_json(path: str) -> object:
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpecError(f"Cannot read {path}: {error.strerror}.") from error
-    except UnicodeDecodeError as error:
-        raise SpecError(f"{path} is not UTF-8 text.") from error
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SpecError(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from error
