@@ -34,6 +34,9 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
+	# With their source maps: collectstatic in production refuses a file that names a map it cannot find.
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css.map $(VENDOR)/nhsuk/
 	# The stylesheet points its icons at /assets/; here they sit beside it under static/.
 	sed 's|url(/assets/|url(assets/|g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/

@@ -42,10 +42,13 @@ import psycopg
 from bench._report import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
+# The PostgreSQL server (no database name): the benchmark creates and drops its own database there.
+POSTGRES = os.environ.get("HEFT_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 HOST = "127.0.0.1"
 INTAKE = "2026-08"
 RECEIPT_TASK = "heft.preferencing.tasks.send_preference_receipt"
+# gunicorn's production settings: the app loaded once, before the workers fork.
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 TARGET_RATE = 200  # accepted submissions per second
 TARGET_P95_MS = 300
 
@@ -82,6 +85,7 @@ class Outcome:
     status: int | str  # HTTP status, or the name of the error when no response came
     seconds: float
     version: int | None
+    server: int = 0  # index into Client.ports: which app server answered
 
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -161,6 +165,7 @@ def build_world(settings: Settings):
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
+    from heft.accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
     from heft.accounts.models import Role, RoleAssignment, User
     from heft.preferencing.services import window_open
     from heft.programmes.models import Region, Rotation, TrainingScheme
@@ -211,6 +216,8 @@ def build_world(settings: Settings):
     )
 
     store, expires = SessionStore(), now + datetime.timedelta(hours=12)
+    # As a sign-in leaves a session, and active a moment ago: the trainee has the ranking page open.
+    signed_in_at = int(now.timestamp()) - 600
     sessions, rush_trainees = [], []
     rng = random.Random(settings.seed)
     for user, trainee in zip(users, trainees, strict=True):
@@ -219,6 +226,8 @@ def build_world(settings: Settings):
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            SIGNED_IN_AT: signed_in_at,
+            LAST_ACTIVE_AT: int(time.time()),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         csrf_secret = get_random_string(32, string.ascii_letters + string.digits)
@@ -237,27 +246,36 @@ def _lists(rng: random.Random, codes: list[str], resubmit: float) -> tuple[tuple
     return (first, second)
 
 
-def start_server(settings: Settings, environment: dict[str, str], log: Path) -> subprocess.Popen:
+def start_server(
+    settings: Settings,
+    environment: dict[str, str],
+    log: Path,
+    port: int | None = None,
+    boot_seconds: float = 60,
+) -> subprocess.Popen:
+    """gunicorn on `port` (settings.port unless given), once it answers /healthz (within `boot_seconds`:
+    several servers booting at once on a busy machine need longer)."""
+    port = settings.port if port is None else port
     with socket.socket() as probe:  # so that what answers below can only be this gunicorn
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is fine
         try:
-            probe.bind((HOST, settings.port))
+            probe.bind((HOST, port))
         except OSError as error:
-            raise RuntimeError(f"Port {settings.port} is in use: choose another with --port.") from error
+            raise RuntimeError(f"Port {port} is in use: choose another (--port, --ports).") from error
     command = [
-        sys.executable, "-m", "gunicorn", "heft.wsgi:application",
-        "--bind", f"{HOST}:{settings.port}",
+        sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG),
+        "--bind", f"{HOST}:{port}",
         "--workers", str(settings.workers), "--worker-class", settings.worker_class,
         "--threads", str(settings.threads),
         "--keep-alive", "75", "--timeout", "60", "--log-level", "warning", "--error-logfile", str(log),
     ]  # fmt: skip
     with log.open("ab") as output:  # the app logs to stderr: keep it out of the report
         server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + boot_seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log.read_text()[-2000:]}")
-        connection = http.client.HTTPConnection(HOST, settings.port, timeout=2)
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
         try:
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
@@ -268,7 +286,9 @@ def start_server(settings: Settings, environment: dict[str, str], log: Path) -> 
             connection.close()
         time.sleep(0.2)
     stop_server(server)
-    raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()[-2000:]}")
+    raise RuntimeError(
+        f"gunicorn did not answer /healthz within {boot_seconds:.0f} s:\n{log.read_text()[-2000:]}"
+    )
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -284,17 +304,18 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 class Client:
-    """A connection per thread (reopened when the server closes it, as sync workers do after each response);
-    each request signed in as the given trainee."""
+    """A connection per thread and app server (reopened when the server closes it, as sync workers do after
+    each response); each request signed in as the given trainee, sent to the app server on ports[server]."""
 
-    def __init__(self, port: int, window_id: int):
+    def __init__(self, ports: int | list[int], window_id: int):
         from django.conf import settings
 
-        self.port, self.path = port, f"/api/v1/windows/{window_id}/preferences"
+        self.ports = [ports] if isinstance(ports, int) else list(ports)
+        self.path = f"/api/v1/windows/{window_id}/preferences"
         self.session_cookie, self.csrf_cookie = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
         self.local = threading.local()
 
-    def request(self, method: str, trainee: RushTrainee, payload: dict | None = None):
+    def request(self, method: str, trainee: RushTrainee, payload: dict | None = None, server: int = 0):
         """(status or error name, JSON body or None, seconds)."""
         cookies = f"{self.session_cookie}={trainee.session_key}; {self.csrf_cookie}={trainee.csrf_secret}"
         headers = {
@@ -303,16 +324,18 @@ class Client:
             "Content-Type": "application/json",
         }
         body = json.dumps(payload) if payload is not None else None
-        if getattr(self.local, "connection", None) is None:
-            self.local.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        connections = self.local.__dict__.setdefault("connections", {})
+        if connections.get(server) is None:
+            connections[server] = http.client.HTTPConnection(HOST, self.ports[server], timeout=30)
+        connection = connections[server]
         started = time.perf_counter()
         try:
-            self.local.connection.request(method, self.path, body, headers)
-            response = self.local.connection.getresponse()
+            connection.request(method, self.path, body, headers)
+            response = connection.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException) as error:
-            self.local.connection.close()
-            self.local.connection = None
+            connection.close()
+            connections[server] = None
             return type(error).__name__, None, time.perf_counter() - started
         seconds = time.perf_counter() - started
         try:
@@ -321,25 +344,33 @@ class Client:
             parsed = None
         return response.status, parsed, seconds
 
-    def put(self, trainee: RushTrainee, rotations, version: int | None):
-        return self.request(
-            "PUT", trainee, {"rotations": list(rotations), "submit": True, "version": version}
-        )
+    def put(self, trainee: RushTrainee, rotations, version: int | None, server: int = 0):
+        payload = {"rotations": list(rotations), "submit": True, "version": version}
+        return self.request("PUT", trainee, payload, server)
 
 
 def warm_up(client: Client, trainees: list[RushTrainee], concurrency: int) -> None:
-    """Reads only (GET of a trainee's own list), so every worker has loaded the app and opened its database
-    connection before the clock starts."""
+    """Reads only (GET of a trainee's own list) on every app server, so every worker has loaded the app and
+    opened its database connection before the clock starts."""
+    reads = [(t, server) for server in range(len(client.ports)) for t in trainees[: 4 * concurrency]]
     with ThreadPoolExecutor(concurrency) as pool:
-        reads = pool.map(lambda t: client.request("GET", t), trainees[: 4 * concurrency])
-        statuses = Counter(status for status, _, _ in reads)
+        answers = pool.map(lambda read: client.request("GET", read[0], server=read[1]), reads)
+        statuses = Counter(status for status, _, _ in answers)
     if set(statuses) != {200}:
         raise RuntimeError(f"Warm-up reads failed: {dict(statuses)}")
 
 
+def server_for(position: int, attempt: int, servers: int) -> int:
+    """Which app server takes a submission: trainees alternate between servers, and a trainee's next save
+    goes to the next server, so a version one server returned is always used on another."""
+    return (position + attempt) % servers
+
+
 def rush(client: Client, trainees: list[RushTrainee], settings: Settings):
     """Every trainee submits concurrently (bounded by `concurrency`), in a shuffled order; a trainee's second
-    list goes after their first, with the version it returned. Returns (outcomes, wall seconds)."""
+    list goes after their first, with the version it returned. With several app servers the submissions are
+    split between them (`server_for`). Returns (outcomes, wall seconds)."""
+    position = {trainee.pk: n for n, trainee in enumerate(trainees)}
     order = trainees[:]
     random.Random(settings.seed + 1).shuffle(order)
     deadline = time.perf_counter() + settings.time_limit
@@ -347,12 +378,13 @@ def rush(client: Client, trainees: list[RushTrainee], settings: Settings):
     def submit_all(trainee: RushTrainee) -> list[Outcome]:
         outcomes, version = [], 0
         for attempt, rotations in enumerate(trainee.lists):
+            server = server_for(position[trainee.pk], attempt, len(client.ports))
             if time.perf_counter() > deadline:
-                outcomes.append(Outcome(trainee.pk, attempt, "not sent (time limit)", 0.0, None))
+                outcomes.append(Outcome(trainee.pk, attempt, "not sent (time limit)", 0.0, None, server))
                 break
-            status, body, seconds = client.put(trainee, rotations, version)
+            status, body, seconds = client.put(trainee, rotations, version, server)
             version = body.get("version") if status == 200 and body else None
-            outcomes.append(Outcome(trainee.pk, attempt, status, seconds, version))
+            outcomes.append(Outcome(trainee.pk, attempt, status, seconds, version, server))
             if status != 200:
                 break  # the next save would be from an unknown version
         return outcomes
@@ -361,6 +393,25 @@ def rush(client: Client, trainees: list[RushTrainee], settings: Settings):
     with ThreadPoolExecutor(settings.concurrency) as pool:
         outcomes = [o for result in pool.map(submit_all, order) for o in result]
     return outcomes, time.perf_counter() - started
+
+
+def signed_in_reads(client: Client, trainees: list[RushTrainee], server, settings: Settings) -> dict:
+    """The same server answering reads only, for comparison: each trainee GETs their own list, which signs
+    them in, counts the request against their rate limit and reads their record, the window and the list,
+    as a save does, and writes nothing. The most any signed-in API request could reach here."""
+    reads = [trainees[n % len(trainees)] for n in range(len(trainees))]
+    before = cpu_snapshot(server, settings.database)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(settings.concurrency) as pool:
+        statuses = Counter(pool.map(lambda trainee: client.request("GET", trainee)[0], reads))
+    wall = time.perf_counter() - started
+    cpu = cpu_used(before, cpu_snapshot(server, settings.database))
+    return {
+        "requests": len(reads),
+        "per_second": len(reads) / wall,
+        "cpu_ms": {part: seconds / len(reads) * 1000 for part, seconds in cpu.items()},
+        "statuses": dict(statuses),
+    }
 
 
 # --- where the CPU went -------------------------------------------------------------------------------------
@@ -513,11 +564,15 @@ def check_closed_window(client: Client, window, admin, trainees: list[RushTraine
 
     window_close_now(window=window, by=admin)
     before = stored_lists(window)
-    sample = trainees[: min(200, len(trainees))]
+    sample = list(enumerate(trainees[: min(200, len(trainees))]))
+    servers = len(client.ports)
+
+    def overwrite(numbered) -> int | str:  # no version: a plain overwrite, on each server in turn
+        n, trainee = numbered
+        return client.put(trainee, reversed(trainee.lists[0]), None, n % servers)[0]
+
     with ThreadPoolExecutor(concurrency) as pool:
-        statuses = Counter(
-            pool.map(lambda t: client.put(t, reversed(t.lists[0]), None)[0], sample)  # no version: overwrite
-        )
+        statuses = Counter(pool.map(overwrite, sample))
     return {"attempts": len(sample), "statuses": dict(statuses), "unchanged": stored_lists(window) == before}
 
 
@@ -586,10 +641,12 @@ def _introduction(settings: Settings, results: dict) -> str:
         f"{results['load_before']}, after the rush {results['load_after']}. Written by `{command}`"
         f"{'' if full else ' (a small run; the default is 2,000 trainees)'}.\n\n"
         "The app as in production (HEFT_ENVIRONMENT=production; DJANGO_SSL_REDIRECT=0 and plain http on "
-        "127.0.0.1; DATABASE_CONN_MAX_AGE=600, so no worker reconnects mid-rush) under gunicorn"
-        f" ({_workers(settings)}) on a fresh PostgreSQL database. Each trainee has "
-        "a user, the trainee role, a membership of the scheme, a database session and a CSRF cookie/token "
-        "pair. The client, on the same machine (so it takes CPU from the server), keeps "
+        "127.0.0.1; DATABASE_CONN_MAX_AGE=600, so no worker reconnects mid-rush) under gunicorn with "
+        f"deploy/gunicorn.conf.py ({_workers(settings)}) on a fresh PostgreSQL database. Each trainee has "
+        "a user, the trainee role, a membership of the scheme, a database session as signing in leaves it "
+        "(marked active when the world is built, as if the ranking page were open, so the once-a-minute "
+        "activity write falls only on sessions idle for a minute by the time they save) and a CSRF "
+        "cookie/token pair. The client, on the same machine (so it takes CPU from the server), keeps "
         f"{settings.concurrency} requests in flight, each `PUT /api/v1/windows/{{id}}/preferences` with "
         f"`submit: true` and the expected `version`; {settings.resubmit:.0%} of the trainees, drawn at "
         "random, change their list once after their first save. Latency is from sending the request to "
@@ -654,12 +711,22 @@ def _what_limits_it(results: dict, numbers: dict) -> str:
         f"What limits it: each request costs {cpu_ms:.0f} ms of CPU in all (app, PostgreSQL and client), so "
         f"{os.cpu_count()} idle cores could serve at most about {ceiling:.0f} requests/s."
     )
+    reads = results["reads"]
+    read_ms = " / ".join(f"{ms:.1f}" for ms in reads["cpu_ms"].values())
+    statuses = sorted(reads["statuses"].items(), key=str)
+    answers = ", ".join(f"{status}: {count:,}" for status, count in statuses)
+    text += (
+        " For comparison, the same server answering only signed-in reads of a trainee's own list "
+        f"({reads['requests']:,} GETs, as many in flight; answers {answers}) served "
+        f"{reads['per_second']:.0f} requests/s at {read_ms} ms of CPU per request (app / PostgreSQL / "
+        "client): signing in, the rate limit and reading the trainee, window and list cost that much before "
+        "a save writes anything."
+    )
     running, waiting = results["lock_waits"]
     if running and waiting / running > 0.5:
         text += (
             f" Of the PostgreSQL backends running a statement, {waiting / running:.0%} were waiting for a "
-            "lock: every save in a window takes that window's row lock (`preferences_save` selects the "
-            "window FOR UPDATE), so saves run one at a time, for as long as each transaction lasts."
+            "lock: saves of one window share its row lock, and each list's row is held by one save at a time."
         )
     return text
 
@@ -713,6 +780,7 @@ def _run(settings: Settings, log: Path) -> dict:
             "wall": wall,
             "cpu": cpu,
             "lock_waits": lock_waits.means(),
+            "reads": signed_in_reads(client, trainees, server, settings),
             "verify": verify(window, trainees, outcomes),
             "closed": check_closed_window(client, window, admin, trainees, settings.concurrency),
             "machine": machine(),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "heft.content",
     "heft.reports",
     "heft.api",
+    "heft.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,13 +96,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "heft.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "heft.accounts.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "heft.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "heft.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -161,7 +165,13 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Sign-in throttling (the cache below shares the counts between app processes): after 5 failed attempts
+# on one account in 5 minutes (password or authenticator code), or 10 from one address in a minute, the
+# next is refused.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind a reverse proxy every request arrives from the proxy's address: the number of proxies in front
+# of the app that add to X-Forwarded-For, so that limits per address count each client, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("HEFT_TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HEFT Hub"
 # Accept the code of the 30-second period either side too: a code typed as it turns over still works.
@@ -213,7 +223,11 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever happens
+# (heft.accounts.middleware.SessionTimeoutMiddleware); the cookie lasts no longer than that.
+HEFT_SESSION_IDLE_SECONDS = 30 * 60
+HEFT_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = HEFT_SESSION_ABSOLUTE_SECONDS
 SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_HSTS_SECONDS = 63072000 if SECURE else 0
@@ -240,16 +254,48 @@ if DEBUG:
     # Django's debug pages and the API docs use inline styles.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"].append("'unsafe-inline'")
 
+# Every log line passes a filter that masks personal data and secrets (emails, GMC numbers, authenticator
+# codes, tokens, query strings; heft/privacy/logs.py). Django's own loggers (requests, the development
+# server) lose Django's default handlers, which would write unmasked, and go through the same one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    "filters": {"personal_data": {"()": "heft.privacy.logs.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": sys.stderr, "filters": ["personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# The cache holds sign-in throttling counts (HEFT_RATE_LIMITS count in a table of their own). It is a table
+# in the database, so every app process shares the counts; `migrate` creates it (heft/accounts/signals.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "heft_cache",
+        # Every write counts the rows, so the table is kept small: past 10,000 entries the expired go
+        # first (and only then a third of the rest, whose counts would start again).
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+# Rate limits (heft.core.ratelimit): scope -> (requests, seconds) per user, feed token or client address.
+HEFT_RATE_LIMITS = {
+    "api": (300, 60),  # per user or token holder, every API operation together
+    "exports": (60, 60 * 60),  # CSV and Excel downloads, per user
+    "calendar_feeds": (120, 60 * 60),  # a private feed (per feed token) or a group's calendar (per user)
+    "public_calendar_feeds": (1200, 60 * 60),  # per client address: calendar services poll for many
+    "check_in": (10, 10 * 60),  # attendance codes tried, per user (pages and API together)
+}
+
 if ENVIRONMENT == "test":
     # Tests create many users: a fast hasher keeps the suite quick. Never outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Out of reach for the suite; tests of the limits set their own (tests/security/test_rate_limits.py).
+    HEFT_RATE_LIMITS = {scope: (1_000_000, seconds) for scope, (_, seconds) in HEFT_RATE_LIMITS.items()}

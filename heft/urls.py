@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from heft.accounts import views as account_views
 from heft.api.api import api_urls
 from heft.core import views as core_views
 from heft.core.admin import put_third_party_admins_behind_permissions
@@ -17,12 +18,15 @@ put_third_party_admins_behind_permissions()
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Before django-allauth's own: its page for adding and changing email addresses is closed.
+    path("accounts/email/", account_views.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("tokens/", include("heft.accounts.urls")),
     path("programmes/", include("heft.programmes.urls")),
     path("practices/", include("heft.practices.urls")),
     path("trainees/", include("heft.trainees.urls")),
     path("audit/", include("heft.audit.urls")),
+    path("privacy/", include("heft.privacy.urls")),
     path("preferences/", include("heft.preferencing.urls")),
     path("teaching/", include("heft.teaching.urls")),
     path("community/", include("heft.community.urls")),

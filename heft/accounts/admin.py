@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from heft.accounts.models import ApiToken, RoleAssignment, User
+from heft.accounts.services import user_sessions_end
 from heft.core.admin import AuditedAdmin
 
 
@@ -23,6 +24,12 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not obj.is_active:
+            # Disabling an account signs it out everywhere at once, not when its sessions would expire.
+            user_sessions_end(user=obj, by=request.user)
 
 
 @admin.register(ApiToken)

@@ -32,6 +32,8 @@ class Perm(StrEnum):
     RANK_ROTATIONS = "rank_rotations"  # a trainee's own preferences and offers
     MANAGE_COMMUNITY = "manage_community"  # communities of practice, mentor matching, opportunities
     JOIN_COMMUNITY = "join_community"  # interests, directory, opportunities, one's group
+    EXPORT_PERSONAL_DATA = "export_personal_data"  # subject access exports of trainees, within scope
+    MANAGE_RETENTION = "manage_retention"  # approve or reject erasure of records past their retention
 
 
 STAFF = {Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.USE_API_TOKENS}
@@ -45,12 +47,14 @@ PROGRAMME_TEAM = STAFF | {
     Perm.VIEW_REPORTS,
     Perm.MANAGE_ALLOCATIONS,
     Perm.MANAGE_COMMUNITY,
+    Perm.EXPORT_PERSONAL_DATA,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.NATIONAL_ADMIN: frozenset(
         PROGRAMME_TEAM
         | {Perm.USE_ADMIN_SITE, Perm.VIEW_AUDIT, Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT, Perm.IMPORT_DATA}
+        | {Perm.MANAGE_RETENTION}
     ),
     Role.REGIONAL_LEAD: frozenset(PROGRAMME_TEAM | {Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT}),
     Role.SCHEME_ADMIN: frozenset(PROGRAMME_TEAM),

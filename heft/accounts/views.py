@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from heft.accounts.access import requires
+from heft.accounts.access import requires, signed_in
 from heft.accounts.models import ApiToken
 from heft.accounts.permissions import Perm
 from heft.accounts.services import api_token_create, api_token_revoke
@@ -36,3 +36,11 @@ def api_token_revoke_view(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     api_token_revoke(token=token, by=request.user)
     return redirect("accounts:api_tokens")
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD"])
+def email_address(request):
+    """In place of django-allauth's email page: the address a user signs in with is set by their programme
+    team (it ties them to their records), so nobody adds or changes addresses here."""
+    return render(request, "accounts/email_address.jinja", {"email": request.user.email})

@@ -1,14 +1,20 @@
 """The REST API, version 1. Every operation checks its permission and reads through scoped selectors."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Status
+from ninja.errors import ValidationError
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
 from heft.api.auth import API_AUTH, require
-from heft.api.schemas import ErrorOut, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
+from heft.api.checks import CheckedNinjaAPI
+from heft.api.pagination import Pagination
+from heft.api.schemas import API_ERRORS, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
+from heft.audit.services import audit_view
 from heft.community.api import router as community_router
 from heft.content.api import router as content_router
+from heft.core.ratelimit import RateLimitThrottle
 from heft.practices.api import router as practices_router
 from heft.practices.selectors import practices_list
 from heft.preferencing.api import router as preferencing_router
@@ -29,38 +35,52 @@ APP_ROUTERS = [
     reports_router,
 ]
 
-api = NinjaAPI(
+api = CheckedNinjaAPI(
     title="HEFT Hub API",
     version="1",
     description="Health Equity Focussed Training: programmes, practices and trainees. "
     "Staff use a bearer token; the browser uses its signed-in session.",
     auth=API_AUTH,
+    # Every operation counts against the caller's API limit (settings.HEFT_RATE_LIMITS["api"]); 429 after.
+    throttle=[RateLimitThrottle("api")],
     urls_namespace="api",
 )
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = API_ERRORS
+
+
+@api.exception_handler(ValidationError)
+def request_not_valid(request, exc: ValidationError):
+    """Every unreadable request gets one documented 422 shape, the same as a form that does not validate."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ())) or "__all__"
+        errors.setdefault(where, []).append(str(error.get("msg", "Not valid.")))
+    body = {"detail": "The request was not valid: correct the errors.", "errors": errors}
+    return api.create_response(request, body, status=422)
+
 
 programmes = Router(tags=["programmes"])
 practices = Router(tags=["practices"])
 trainees = Router(tags=["trainees"])
 
 
-@programmes.get("/regions", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@programmes.get("/regions", response={200: list[RegionOut], **ERRORS})
+@paginate(Pagination)
 def list_regions(request):
     require(request, Perm.VIEW_PROGRAMMES)
     return Region.objects.order_by("name")
 
 
-@programmes.get("/schemes", response=list[SchemeOut])
-@paginate(LimitOffsetPagination)
+@programmes.get("/schemes", response={200: list[SchemeOut], **ERRORS})
+@paginate(Pagination)
 def list_schemes(request, region: str = ""):
     require(request, Perm.VIEW_PROGRAMMES)
     schemes = TrainingScheme.objects.select_related("region", "school").order_by("name")
     return schemes.filter(region__code=region) if region else schemes
 
 
-@programmes.get("/posts", response=list[PostOut])
-@paginate(LimitOffsetPagination)
+@programmes.get("/posts", response={200: list[PostOut], **ERRORS})
+@paginate(Pagination)
 def list_posts(request, scheme: str = ""):
     require(request, Perm.VIEW_PROGRAMMES)
     posts = Post.objects.select_related("category", "scheme", "practice").order_by("post_number")
@@ -71,8 +91,8 @@ def _rotations(**filters):
     return rotations_list(**filters).prefetch_related("slots__post__category")
 
 
-@programmes.get("/rotations", response=list[RotationOut])
-@paginate(LimitOffsetPagination)
+@programmes.get("/rotations", response={200: list[RotationOut], **ERRORS})
+@paginate(Pagination)
 def list_rotations(request, scheme: str = "", intake: str = "", heft_only: bool = False):
     require(request, Perm.VIEW_PROGRAMMES)
     return _rotations(scheme_code=scheme, intake=intake, heft_only=heft_only)
@@ -84,8 +104,8 @@ def get_rotation(request, code: str):
     return get_object_or_404(_rotations(), code=code)
 
 
-@practices.get("/practices", response=list[PracticeOut])
-@paginate(LimitOffsetPagination)
+@practices.get("/practices", response={200: list[PracticeOut], **ERRORS})
+@paginate(Pagination)
 def list_practices(request, search: str = "", deep_end_only: bool = False):
     require(request, Perm.VIEW_PRACTICES)
     return practices_list(search=search[:100], deep_end_only=deep_end_only)
@@ -97,8 +117,8 @@ def get_practice(request, ods_code: str):
     return get_object_or_404(practices_list(), ods_code=ods_code)
 
 
-@trainees.get("/trainees", response=list[TraineeOut])
-@paginate(LimitOffsetPagination)
+@trainees.get("/trainees", response={200: list[TraineeOut], **ERRORS})
+@paginate(Pagination)
 def list_trainees(request, search: str = "", scheme: str = ""):
     require(request, Perm.VIEW_TRAINEES)
     return trainee_list_for(request.auth, search=search[:100], scheme_code=scheme)
@@ -107,9 +127,18 @@ def list_trainees(request, search: str = "", scheme: str = ""):
 @trainees.get("/trainees/{trainee_id}", response={200: TraineeOut, **ERRORS})
 def get_trainee(request, trainee_id: int):
     """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
-    if not trainees_visible_to(request.auth).filter(pk=trainee_id).exists():
+    trainee = (
+        trainees_visible_to(request.auth)
+        .prefetch_related("memberships__scheme")
+        .filter(pk=trainee_id)
+        .first()
+    )
+    if trainee is None:
         return Status(404, {"detail": "Not found."})
-    return trainees_visible_to(request.auth).prefetch_related("memberships__scheme").get(pk=trainee_id)
+    if trainee.user_id != request.auth.pk:  # someone else's record: the view is audited, as on the page
+        with transaction.atomic():
+            audit_view(by=request.auth, target=trainee, page="trainee record (API)")
+    return trainee
 
 
 api.add_router("/", programmes)

@@ -32,3 +32,12 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_view(*, by, target: models.Model, page: str):
+    """Record that `by` looked at a sensitive record (a trainee's record, their data, their attendance).
+
+    Call it inside a transaction, like every audit event: the view wraps it in transaction.atomic(). The
+    event names the page seen; it copies none of what was on it.
+    """
+    return audit_record(by=by, verb="viewed", target=target, after={"page": page})

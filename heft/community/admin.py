@@ -5,7 +5,6 @@ from heft.community.models import (
     CommunityGroup,
     CommunityProfile,
     ExpressionOfInterest,
-    GroupMeeting,
     GroupMember,
     GroupNote,
     InterestArea,
@@ -50,11 +49,6 @@ class CommunityGroupAdmin(AuditedAdmin):
     list_display = ["name", "region", "scheme", "lead", "formed_at", "archived_at"]
     list_filter = ["region"]
     inlines = [GroupMemberInline]
-
-
-@admin.register(GroupMeeting)
-class GroupMeetingAdmin(AuditedAdmin):
-    list_display = ["group", "topic", "start", "end"]
 
 
 @admin.register(GroupNote)

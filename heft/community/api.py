@@ -1,7 +1,7 @@
 """Communities of practice, mentors and their assignments, opportunities and expressions of interest in
 the REST API (mounted under /api/v1/). The same permissions and scoped selectors as the pages."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
 from heft.api.auth import require
+from heft.api.schemas import API_ERRORS
 from heft.community import selectors, services
 from heft.community.models import InterestArea, Opportunity
 from heft.trainees.selectors import trainees_visible_to
@@ -22,7 +23,27 @@ class Message(Schema):
     detail: str
 
 
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message}
+ERRORS = {**API_ERRORS, 400: Message}
+
+
+class MeetingOut(Schema):
+    """A meeting of the group: a teaching session of kind community (the same id and uid as in
+    /teaching/sessions and the calendar feeds)."""
+
+    id: int
+    uid: str
+    kind: str
+    topic: str
+    start: datetime
+    end: datetime
+    venue: str
+    online_link: str
+    status: str
+    sequence: int
+
+    @staticmethod
+    def resolve_uid(obj) -> str:
+        return obj.ical_uid
 
 
 class CommunityOut(Schema):
@@ -32,6 +53,7 @@ class CommunityOut(Schema):
     locality: str | None
     lead: int | None
     members: list[int]
+    meetings: list[MeetingOut]
     explanation: str
 
     @staticmethod
@@ -49,6 +71,10 @@ class CommunityOut(Schema):
     @staticmethod
     def resolve_members(obj) -> list[int]:
         return [m.trainee_id for m in obj.memberships.all() if m.left_at is None]
+
+    @staticmethod
+    def resolve_meetings(obj) -> list:
+        return [s for s in obj.sessions.all() if s.published_at is not None]
 
 
 class FormIn(Schema):
@@ -192,7 +218,7 @@ def list_communities(request):
         groups = selectors.groups_managed_by(request.auth)
     else:
         groups = selectors.groups_of(request.auth)
-    return groups.prefetch_related("memberships").order_by("region__name", "name")
+    return groups.prefetch_related("memberships", "sessions").order_by("region__name", "name")
 
 
 @router.get("/communities/{group_id}", response={200: CommunityOut, **ERRORS})

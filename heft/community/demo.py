@@ -1,13 +1,18 @@
 """Demo community: where the mentors work, interests and directory listings, communities of practice formed
-by the engine (and one adjusted by hand), their meetings and notes, mentors matched, and post-CCT
+by the engine (and one adjusted by hand), their meetings (teaching sessions of kind community, in the
+members' calendar feeds) with check-ins to those already held, notes, mentors matched, and post-CCT
 opportunities with interest from trainees in ST3.
 
 Everything is keyed so that loading again changes nothing: groups are formed once per region, matching
-only places trainees without a mentor, meetings and opportunities are found by their natural keys.
+only places trainees without a mentor, meetings (by group and start) and opportunities are found by their
+natural keys, and check-ins are only added, never redrawn.
 """
 
 import datetime
+import zlib
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from heft.accounts.models import Role, User
 from heft.community import selectors, services
@@ -15,7 +20,6 @@ from heft.community.models import (
     CommunityGroup,
     CommunityProfile,
     ExpressionOfInterest,
-    GroupMeeting,
     GroupMember,
     GroupNote,
     InterestArea,
@@ -23,10 +27,14 @@ from heft.community.models import (
     MentorAssignment,
     Opportunity,
 )
-from heft.core.demo import SIGN_IN_BY_ROLE
+from heft.core.demo import SIGN_IN_BY_ROLE, sync_rows
+from heft.teaching.models import Attendance, TeachingSession
+from heft.teaching.selectors import trainees_for_session, year_covering
 from heft.trainees.models import Trainee
 
 LONDON = ZoneInfo("Europe/London")
+MEETINGS_PUBLISHED_AT = datetime.datetime(2026, 9, 1, 9, tzinfo=LONDON)
+CHECKED_IN = 80  # the percentage of members who check in to a meeting held
 # Where the demo mentors work, in the order the core demo made them (by region).
 MENTOR_SCHEMES = {
     "south-west": ["bristol", "plymouth", "exeter", "gloucestershire"],
@@ -127,18 +135,7 @@ def _trainee_joins_the_mentor_sign_ins_group() -> None:
 
 def build_meetings_and_notes(fake, world) -> None:
     for number, group in enumerate(selectors.active_groups().order_by("pk")):
-        for index, topic in enumerate(MEETING_TOPICS):
-            day = datetime.date(2026, 10, 7) + datetime.timedelta(weeks=8 * index, days=number % 5)
-            start = datetime.datetime.combine(day, datetime.time(18, 30), LONDON)
-            GroupMeeting.objects.get_or_create(
-                group=group,
-                start=start,
-                defaults={
-                    "topic": topic,
-                    "end": start + datetime.timedelta(hours=1, minutes=30),
-                    "online_link": f"https://meet.heft.invalid/community-{group.pk}",
-                },
-            )
+        _meetings(group, number)
         if group.notes.exists():
             continue
         authors = [
@@ -147,6 +144,55 @@ def build_meetings_and_notes(fake, world) -> None:
         authors += [group.lead.user] if group.lead else []
         for index, author in enumerate(authors[:2]):
             GroupNote.objects.create(group=group, author=author, text=NOTES[(number + index) % len(NOTES)])
+    _check_ins()
+
+
+def _meetings(group: CommunityGroup, number: int) -> None:
+    """Three evening meetings online, eight weeks apart, staggered across the groups."""
+    rows = []
+    for index, topic in enumerate(MEETING_TOPICS):
+        day = datetime.date(2026, 10, 7) + datetime.timedelta(weeks=8 * index, days=number % 5)
+        year = year_covering(day)
+        if year is None:
+            continue
+        start = datetime.datetime.combine(day, datetime.time(18, 30), LONDON)
+        rows.append(
+            {
+                "community_group_id": group.pk, "start": start, "year_id": year.pk,
+                "kind": TeachingSession.Kind.COMMUNITY, "title": services.meeting_title(group, topic),
+                "topic": topic, "end": start + datetime.timedelta(hours=1, minutes=30),
+                "online_link": f"https://meet.heft.invalid/community-{group.pk}",
+                "status": TeachingSession.Status.PUBLISHED, "published_at": MEETINGS_PUBLISHED_AT,
+            }
+        )  # fmt: skip
+    sync_rows(TeachingSession, ("community_group_id", "start"), rows)
+
+
+def _check_ins() -> None:
+    """Members who checked in to the meetings already held (the demo trainee to all of them). Who came is
+    drawn from the meeting's UID and the trainee, so every load draws the same; records are only added."""
+    demo_trainee_email = SIGN_IN_BY_ROLE[Role.TRAINEE].email
+    held = TeachingSession.objects.filter(
+        kind=TeachingSession.Kind.COMMUNITY, status=TeachingSession.Status.PUBLISHED, end__lt=timezone.now()
+    ).order_by("start", "pk")
+    recorded = set(Attendance.objects.filter(session__in=held).values_list("session_id", "trainee_id"))
+    rows = []
+    for session in held:
+        for trainee in trainees_for_session(session).select_related("user"):
+            if (session.pk, trainee.pk) in recorded:
+                continue
+            draw = zlib.crc32(f"{session.uid}|{trainee.pk}".encode()) % 100
+            if trainee.email == demo_trainee_email or draw < CHECKED_IN:
+                rows.append(
+                    {
+                        "session_id": session.pk,
+                        "trainee_id": trainee.pk,
+                        "status": Attendance.Status.ATTENDED,
+                        "source": Attendance.Source.CHECK_IN,
+                        "recorded_by_id": trainee.user_id,
+                    }
+                )
+    sync_rows(Attendance, ("session_id", "trainee_id"), rows)
 
 
 def build_mentor_matches(fake, world) -> None:
@@ -193,6 +239,6 @@ STEPS = [
     ("Post-CCT opportunities", build_opportunities),
 ]
 MODELS = (
-    InterestArea, CommunityProfile, CommunityGroup, GroupMember, GroupMeeting, GroupNote, MentorAssignment,
-    Opportunity, ExpressionOfInterest,
+    InterestArea, CommunityProfile, CommunityGroup, GroupMember, GroupNote, MentorAssignment, Opportunity,
+    ExpressionOfInterest,
 )  # fmt: skip

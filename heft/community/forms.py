@@ -81,6 +81,24 @@ class MeetingForm(forms.Form):
             "online_link": data["online_link"],
         }
 
+    @staticmethod
+    def initial_for(meeting) -> dict:
+        """The form filled in from a meeting (a teaching session of kind community), in UK time."""
+        start, end = meeting.start.astimezone(LONDON), meeting.end.astimezone(LONDON)
+        return {
+            "topic": meeting.topic, "day": start.date(), "starts": start.strftime("%H:%M"),
+            "ends": end.strftime("%H:%M"), "venue": meeting.venue, "online_link": meeting.online_link,
+        }  # fmt: skip
+
+
+class CancelMeetingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        max_length=300,
+        help_text="Members with a calendar subscription are emailed this.",
+        error_messages={"required": "Say why the meeting is cancelled: members will be told."},
+    )
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(

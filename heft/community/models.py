@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -156,30 +154,6 @@ class GroupMember(models.Model):
 
     def __str__(self):
         return f"{self.trainee} in {self.group}"
-
-
-class GroupMeeting(models.Model):
-    """A meeting of a community of practice. Times are stored in UTC and shown in Europe/London."""
-
-    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="meetings")
-    topic = models.CharField(max_length=200)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    venue = models.CharField(max_length=300, blank=True)
-    online_link = models.URLField("online joining link", blank=True)
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["start"]
-        constraints = [
-            models.CheckConstraint(name="group_meeting_ends_after_start", condition=Q(end__gt=F("start")))
-        ]
-
-    def __str__(self):
-        return f"{self.group}: {self.topic} ({self.start:%d %b %Y})"
 
 
 class GroupNote(models.Model):

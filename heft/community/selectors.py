@@ -31,6 +31,7 @@ from heft.engines.cct import add_months
 from heft.engines.grouping import Member
 from heft.engines.grouping import Mentor as MentorIn
 from heft.programmes.models import Region, TrainingScheme
+from heft.teaching.models import TeachingSession
 from heft.trainees.models import ProgrammeMembership, Trainee
 from heft.trainees.selectors import trainees_visible_to, training_year_for
 
@@ -283,6 +284,27 @@ def group_members(group: CommunityGroup) -> QuerySet[GroupMember]:
         .select_related("trainee")
         .order_by("trainee__surname", "trainee__forenames")
     )
+
+
+def can_schedule_meetings(user, group: CommunityGroup | None) -> bool:
+    """Who adds, moves and cancels a group's meetings: its lead mentor, or a programme team whose community
+    scope covers it. An archived group holds no more meetings."""
+    if group is None or group.archived_at is not None:
+        return False
+    if group.lead_id is not None and group.lead.user_id == getattr(user, "pk", None):
+        return True
+    return groups_managed_by(user).filter(pk=group.pk).exists()
+
+
+def group_meetings(group: CommunityGroup) -> QuerySet[TeachingSession]:
+    """The group's meetings (teaching sessions of kind community), cancelled ones too, by date."""
+    return TeachingSession.objects.filter(
+        kind=TeachingSession.Kind.COMMUNITY, community_group=group, published_at__isnull=False
+    ).order_by("start", "pk")
+
+
+def group_meeting(group: CommunityGroup, pk: int) -> TeachingSession:
+    return get_object_or_404(group_meetings(group), pk=pk)
 
 
 def mentor_assignments_of(trainee: Trainee) -> QuerySet[MentorAssignment]:

@@ -17,7 +17,6 @@ from heft.community.models import (
     CommunityGroup,
     CommunityProfile,
     ExpressionOfInterest,
-    GroupMeeting,
     GroupMember,
     GroupNote,
     Mentor,
@@ -27,6 +26,8 @@ from heft.community.models import (
 from heft.engines.grouping import Grouping, Matching, form_groups, match_mentors
 from heft.practices.models import Practice
 from heft.programmes.models import Region
+from heft.teaching import services as teaching
+from heft.teaching.models import TeachingSession
 from heft.trainees.models import ProgrammeMembership, Trainee
 from heft.trainees.selectors import trainees_visible_to
 
@@ -164,21 +165,58 @@ def meeting_add(
     by,
     venue: str = "",
     online_link: str = "",
-) -> GroupMeeting:
-    """The group's lead mentor, or a programme team in scope, adds a meeting date."""
-    if not (_leads(group, by) or _manages(group, by)):
-        raise PermissionDenied("Only the group's mentor or its programme team can add meetings.")
-    if end <= start:
-        raise ValidationError({"end": "The meeting must end after it starts."})
+) -> TeachingSession:
+    """The group's lead mentor, or a programme team in scope, adds a meeting: a published teaching session
+    of kind community, which reaches the members' calendar feeds, reminders and attendance."""
+    _check_schedules(group, by)
+    _check_meeting_place(venue, online_link)
+    return teaching.session_create(
+        kind=TeachingSession.Kind.COMMUNITY, community_group=group, title=meeting_title(group, topic),
+        topic=topic, start=start, end=end, venue=venue, online_link=online_link, publish=True, by=by,
+    )  # fmt: skip
+
+
+def meeting_update(
+    *,
+    meeting: TeachingSession,
+    topic: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    by,
+    venue: str = "",
+    online_link: str = "",
+) -> TeachingSession:
+    """Move or change a meeting: members' feeds carry the new SEQUENCE and subscribers are told."""
+    _check_schedules(meeting.community_group, by)
+    _check_meeting_place(venue, online_link)
+    topic = topic.strip()
+    return teaching.session_update(
+        session=meeting, title=meeting_title(meeting.community_group, topic), topic=topic, start=start,
+        end=end, venue=venue.strip(), online_link=online_link.strip(), by=by,
+    )  # fmt: skip
+
+
+def meeting_cancel(*, meeting: TeachingSession, reason: str, by) -> TeachingSession | None:
+    """Cancel a meeting: it stays in members' feeds as STATUS:CANCELLED and subscribers are told why."""
+    _check_schedules(meeting.community_group, by)
+    return teaching.session_cancel(session=meeting, reason=reason, by=by)
+
+
+def meeting_title(group: CommunityGroup, topic: str) -> str:
+    """What calendars show: the group and the topic, cut to fit a session title."""
+    limit = TeachingSession._meta.get_field("title").max_length
+    title = f"{group.name}: {topic.strip()}"
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _check_schedules(group: CommunityGroup | None, by) -> None:
+    if not selectors.can_schedule_meetings(by, group):
+        raise PermissionDenied("Only the group's lead mentor or its programme team can change its meetings.")
+
+
+def _check_meeting_place(venue: str, online_link: str) -> None:
     if not (venue.strip() or online_link.strip()):
         raise ValidationError("Give a venue, an online joining link, or both.")
-    with transaction.atomic():
-        meeting = GroupMeeting.objects.create(
-            group=group, topic=topic.strip(), start=start, end=end, venue=venue.strip(),
-            online_link=online_link.strip(), created_by=by,
-        )  # fmt: skip
-        audit_record(by=by, verb="community_meeting.added", target=meeting, after=snapshot(meeting))
-    return meeting
 
 
 def note_add(*, group: CommunityGroup, text: str, by) -> GroupNote:
@@ -396,7 +434,3 @@ def _check_group(group: CommunityGroup, by) -> None:
 
 def _manages(group: CommunityGroup, user) -> bool:
     return selectors.groups_managed_by(user).filter(pk=group.pk).exists()
-
-
-def _leads(group: CommunityGroup, user) -> bool:
-    return group.lead_id is not None and group.lead.user_id == user.pk

@@ -5,18 +5,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
-from heft.accounts.permissions import Perm
+from heft.accounts.permissions import Perm, has_perm
 from heft.community import forms, selectors, services
 from heft.community.models import GroupNote
 from heft.core.charts import grouped_bar_svg
+from heft.core.forms import saved
 from heft.core.pagination import paginate
-from heft.engines.timetable import CalendarEvent, render_calendar
+from heft.core.ratelimit import rate_limited
 from heft.programmes.models import Region
+from heft.teaching.calendars import calendar_for
 from heft.trainees.selectors import trainees_visible_to
 
 GET = ["GET", "HEAD"]
@@ -25,22 +28,6 @@ GET_POST = ["GET", "HEAD", "POST"]
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _save(form, save) -> bool:
-    """Run `save` if the form is valid; a service's refusal goes on the form. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 # --- a member's community ---------------------------------------------------------------------------------
@@ -119,7 +106,7 @@ def group_detail(request, pk: int):
 def group_note_add(request, pk: int):
     group = selectors.group_for_member(request.user, pk)
     form = forms.NoteForm(request.POST)
-    if _save(form, lambda: services.note_add(group=group, by=request.user, **form.cleaned_data)):
+    if saved(form, lambda: services.note_add(group=group, by=request.user, **form.cleaned_data)):
         messages.success(request, "Note added.")
         return redirect("community:group_detail", pk=pk)
     return _group_page(request, group, manage=False, status=400, note_form=form)
@@ -135,38 +122,50 @@ def group_note_delete(request, pk: int, note_pk: int):
     return redirect("community:group_detail", pk=pk)
 
 
+def _led_group(request, pk: int):
+    """A group the signed-in mentor leads: members reach its page but only its mentor schedules here."""
+    group = selectors.group_for_member(request.user, pk)
+    if group.lead is None or group.lead.user_id != request.user.pk:
+        raise Http404
+    return group
+
+
 @requires(Perm.JOIN_COMMUNITY)
 @require_POST
 def group_meeting_add(request, pk: int):
-    group = selectors.group_for_member(request.user, pk)
-    if group.lead is None or group.lead.user_id != request.user.pk:
-        raise Http404  # only the group's mentor schedules its meetings here
+    group = _led_group(request, pk)
     form = forms.MeetingForm(request.POST)
-    if _save(form, lambda: services.meeting_add(group=group, by=request.user, **form.service_arguments())):
-        messages.success(request, "Meeting added.")
+    if saved(form, lambda: services.meeting_add(group=group, by=request.user, **form.service_arguments())):
+        messages.success(request, "Meeting added. It is in the members' calendars.")
         return redirect("community:group_detail", pk=pk)
     return _group_page(request, group, manage=False, status=400, meeting_form=form)
 
 
 @requires(Perm.JOIN_COMMUNITY)
+@require_http_methods(GET_POST)
+@never_cache
+def group_meeting_edit(request, pk: int, meeting_pk: int):
+    group = _led_group(request, pk)
+    return _meeting_edit(request, group, selectors.group_meeting(group, meeting_pk), manage=False)
+
+
+@requires(Perm.JOIN_COMMUNITY)
+@require_POST
+def group_meeting_cancel(request, pk: int, meeting_pk: int):
+    group = _led_group(request, pk)
+    return _meeting_cancel(request, group, selectors.group_meeting(group, meeting_pk), manage=False)
+
+
+@requires(Perm.JOIN_COMMUNITY)
 @require_http_methods(GET)
+@rate_limited("calendar_feeds")
 def group_calendar(request, pk: int):
-    """The group's meetings as an iCalendar file, to import or subscribe to while signed in."""
+    """The group's meetings as an iCalendar file, to import or subscribe to while signed in: the same
+    events (UIDs, SEQUENCE, cancellations) as in the members' own teaching feeds."""
     group = selectors.group_for_member(request.user, pk)
-    events = [
-        CalendarEvent(
-            uid=f"{meeting.uid}@heft-hub",
-            summary=f"{group.name}: {meeting.topic}",
-            start=meeting.start,
-            end=meeting.end,
-            categories=("community",),
-            location=meeting.venue or meeting.online_link,
-            url=meeting.online_link,
-        )
-        for meeting in group.meetings.all()
-    ]
     response = HttpResponse(
-        render_calendar(events, name=group.name), content_type="text/calendar; charset=utf-8"
+        calendar_for(selectors.group_meetings(group), name=group.name, private=True),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="community-{group.pk}.ics"'
     return response
@@ -174,7 +173,7 @@ def group_calendar(request, pk: int):
 
 def _group_page(request, group, *, manage: bool, status: int = 200, **forms_):
     now = timezone.now()
-    meetings = list(group.meetings.all())
+    meetings = list(selectors.group_meetings(group))
     context = {
         "group": group,
         "manage": manage,
@@ -183,6 +182,9 @@ def _group_page(request, group, *, manage: bool, status: int = 200, **forms_):
         "past": [m for m in meetings if m.end < now][::-1],
         "notes": group.notes.select_related("author")[:50],
         "is_lead": group.lead is not None and group.lead.user_id == request.user.pk,
+        # Meetings are teaching sessions: members check in on their pages, programme teams take registers.
+        "attends": not manage and has_perm(request.user, Perm.ATTEND_SESSIONS),
+        "runs": manage and has_perm(request.user, Perm.RUN_SESSIONS),
         "note_form": forms_.get("note_form") or forms.NoteForm(),
         "meeting_form": forms_.get("meeting_form") or forms.MeetingForm(),
         "forms_with_errors": [f for f in forms_.values() if f.errors],
@@ -198,6 +200,48 @@ def _group_page(request, group, *, manage: bool, status: int = 200, **forms_):
         context["lead_form"] = lead_form
         context["explanation"] = group.explanation.splitlines()
     return render(request, "community/group_detail.jinja", context, status=status)
+
+
+def _meeting_edit(request, group, meeting, *, manage: bool):
+    """Change a meeting's topic, time or place (the lead mentor's page, or the programme team's)."""
+    initial = forms.MeetingForm.initial_for(meeting)
+    form = forms.MeetingForm(_posted(request), initial=initial)
+    if request.method == "POST" and saved(
+        form,
+        lambda: services.meeting_update(meeting=meeting, by=request.user, **form.service_arguments()),
+    ):
+        messages.success(request, "Meeting saved. Members' calendars will show the change.")
+        return redirect(_group_url(group, manage))
+    return _meeting_page(request, group, meeting, manage=manage, form=form)
+
+
+def _meeting_cancel(request, group, meeting, *, manage: bool):
+    cancel_form = forms.CancelMeetingForm(request.POST)
+    if saved(
+        cancel_form,
+        lambda: services.meeting_cancel(meeting=meeting, by=request.user, **cancel_form.cleaned_data),
+    ):
+        messages.success(request, "Meeting cancelled. Members' calendars will show it as cancelled.")
+        return redirect(_group_url(group, manage))
+    form = forms.MeetingForm(initial=forms.MeetingForm.initial_for(meeting))
+    return _meeting_page(request, group, meeting, manage=manage, form=form, cancel_form=cancel_form)
+
+
+def _meeting_page(request, group, meeting, *, manage: bool, form, cancel_form=None):
+    context = {
+        "group": group,
+        "meeting": meeting,
+        "manage": manage,
+        "form": form,
+        "cancel_form": cancel_form or forms.CancelMeetingForm(),
+        "forms_with_errors": [f for f in (form, cancel_form) if f is not None and f.errors],
+    }
+    status = 400 if context["forms_with_errors"] else 200
+    return render(request, "community/meeting_edit.jinja", context, status=status)
+
+
+def _group_url(group, manage: bool) -> str:
+    return reverse("community:manage_group" if manage else "community:group_detail", args=[group.pk])
 
 
 # --- opportunities for trainees ---------------------------------------------------------------------------
@@ -222,7 +266,7 @@ def opportunity_detail(request, pk: int):
         raise Http404
     opportunity = selectors.opportunity_for_trainee(trainee, pk, timezone.localdate())
     form = forms.InterestForm(_posted(request))
-    if request.method == "POST" and _save(
+    if request.method == "POST" and saved(
         form, lambda: services.interest_express(opportunity=opportunity, by=request.user, **form.cleaned_data)
     ):
         messages.success(request, f"Your interest in {opportunity.title} has gone to the programme team.")
@@ -288,7 +332,7 @@ def manage_group(request, pk: int):
 def manage_group_place(request, pk: int):
     group = selectors.group_managed_by(request.user, pk)
     form = forms.PlaceForm(request.POST, trainees=_placeable(request.user, group))
-    if _save(
+    if saved(
         form,
         lambda: services.group_member_place(group=group, trainee=_trainee(request, form), by=request.user),
     ):
@@ -324,7 +368,7 @@ def manage_group_lead(request, pk: int):
             group=group, mentor=mentors.get(pk=chosen) if chosen else None, by=request.user
         )
 
-    if _save(form, save):
+    if saved(form, save):
         messages.success(request, "Lead mentor saved.")
         return redirect("community:manage_group", pk=pk)
     return _group_page(request, group, manage=True, status=400, lead_form=form)
@@ -335,10 +379,25 @@ def manage_group_lead(request, pk: int):
 def manage_group_meeting(request, pk: int):
     group = selectors.group_managed_by(request.user, pk)
     form = forms.MeetingForm(request.POST)
-    if _save(form, lambda: services.meeting_add(group=group, by=request.user, **form.service_arguments())):
-        messages.success(request, "Meeting added.")
+    if saved(form, lambda: services.meeting_add(group=group, by=request.user, **form.service_arguments())):
+        messages.success(request, "Meeting added. It is in the members' calendars.")
         return redirect("community:manage_group", pk=pk)
     return _group_page(request, group, manage=True, status=400, meeting_form=form)
+
+
+@requires(Perm.MANAGE_COMMUNITY)
+@require_http_methods(GET_POST)
+@never_cache
+def manage_group_meeting_edit(request, pk: int, meeting_pk: int):
+    group = selectors.group_managed_by(request.user, pk)
+    return _meeting_edit(request, group, selectors.group_meeting(group, meeting_pk), manage=True)
+
+
+@requires(Perm.MANAGE_COMMUNITY)
+@require_POST
+def manage_group_meeting_cancel(request, pk: int, meeting_pk: int):
+    group = selectors.group_managed_by(request.user, pk)
+    return _meeting_cancel(request, group, selectors.group_meeting(group, meeting_pk), manage=True)
 
 
 @requires(Perm.MANAGE_COMMUNITY)
@@ -384,7 +443,7 @@ def assignment_add(request):
         trainee = get_object_or_404(trainees_visible_to(user), pk=int(form.cleaned_data["trainee"]))
         services.mentor_assign(mentor=mentor, trainee=trainee, by=user)
 
-    if _save(form, save):
+    if saved(form, save):
         messages.success(request, "Mentor assigned.")
         return redirect("community:mentor_list")
     context = {
@@ -418,7 +477,7 @@ def opportunity_manage(request):
         region = regions.get(pk=int(data.pop("region")))
         services.opportunity_post(region=region, by=request.user, **data)
 
-    if request.method == "POST" and _save(form, save):
+    if request.method == "POST" and saved(form, save):
         messages.success(request, f"{form.cleaned_data['title']} is posted.")
         return redirect("community:opportunity_manage")
     context = {"form": form, "opportunities": selectors.opportunities_managed_by(request.user)}
@@ -449,7 +508,7 @@ def outcomes(request):
             membership=membership, practice=data.pop("practice_code"), by=user, **data
         )
 
-    if request.method == "POST" and _save(form, save):
+    if request.method == "POST" and saved(form, save):
         messages.success(request, "Outcome recorded.")
         return redirect("community:outcomes")
     context = {

@@ -8,10 +8,11 @@ draft; `"published": true` in a PATCH publishes it.
 from django.db import models, transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
 from heft.api.auth import require
+from heft.api.pagination import Pagination
 from heft.content.forms import NewsItemForm, PageForm, TestimonialForm
 from heft.content.models import NewsItem, Page, Testimonial
 from heft.content.schemas import (
@@ -31,7 +32,14 @@ from heft.content.services import EDITABLE_FIELDS, content_create, content_set_p
 from heft.programmes.models import Region
 
 router = Router(tags=["content"])
-WRITE_RESPONSES = {401: ContentErrorOut, 403: ContentErrorOut, 404: ContentErrorOut, 422: ContentErrorOut}
+# Public reads answer 422 only to a query that cannot be read (e.g. limit=many), 429 past the rate limit.
+READ_RESPONSES = {422: ContentErrorOut, 429: ContentErrorOut}
+# Writes also answer 400 to a body that is not JSON.
+WRITE_RESPONSES = {
+    **READ_RESPONSES,
+    **dict.fromkeys((400, 401, 403, 404), ContentErrorOut),
+}
+DETAIL_RESPONSES = {404: ContentErrorOut, **READ_RESPONSES}
 FORMS = {Page: PageForm, NewsItem: NewsItemForm, Testimonial: TestimonialForm}
 
 
@@ -39,8 +47,8 @@ def _by_region(items, region: str):
     return items.filter(region__code=region) if region else items
 
 
-@router.get("/content/pages", response=list[PageOut], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/content/pages", response={200: list[PageOut], **READ_RESPONSES}, auth=None)
+@paginate(Pagination)
 def list_pages(request, region: str = ""):
     return _by_region(pages_published(), region)
 
@@ -50,7 +58,7 @@ def create_page(request, payload: PageIn):
     return _create(request, Page, payload)
 
 
-@router.get("/content/pages/{slug}", response={200: PageOut, 404: ContentErrorOut}, auth=None)
+@router.get("/content/pages/{slug}", response={200: PageOut, **DETAIL_RESPONSES}, auth=None)
 def get_page(request, slug: str):
     return get_object_or_404(pages_published(), slug=slug)
 
@@ -60,8 +68,8 @@ def update_page(request, slug: str, payload: PagePatch):
     return _update(request, Page, {"slug": slug}, payload)
 
 
-@router.get("/content/news", response=list[NewsOut], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/content/news", response={200: list[NewsOut], **READ_RESPONSES}, auth=None)
+@paginate(Pagination)
 def list_news(request, region: str = ""):
     return _by_region(news_visible(), region)
 
@@ -71,7 +79,7 @@ def create_news(request, payload: NewsIn):
     return _create(request, NewsItem, payload)
 
 
-@router.get("/content/news/{slug}", response={200: NewsOut, 404: ContentErrorOut}, auth=None)
+@router.get("/content/news/{slug}", response={200: NewsOut, **DETAIL_RESPONSES}, auth=None)
 def get_news(request, slug: str):
     return get_object_or_404(news_visible(), slug=slug)
 
@@ -81,8 +89,8 @@ def update_news(request, slug: str, payload: NewsPatch):
     return _update(request, NewsItem, {"slug": slug}, payload)
 
 
-@router.get("/content/testimonials", response=list[TestimonialOut], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/content/testimonials", response={200: list[TestimonialOut], **READ_RESPONSES}, auth=None)
+@paginate(Pagination)
 def list_testimonials(request, region: str = ""):
     return _by_region(testimonials_published(), region)
 
@@ -93,7 +101,7 @@ def create_testimonial(request, payload: TestimonialIn):
 
 
 @router.get(
-    "/content/testimonials/{testimonial_id}", response={200: TestimonialOut, 404: ContentErrorOut}, auth=None
+    "/content/testimonials/{testimonial_id}", response={200: TestimonialOut, **DETAIL_RESPONSES}, auth=None
 )
 def get_testimonial(request, testimonial_id: int):
     return get_object_or_404(testimonials_published(), pk=testimonial_id)

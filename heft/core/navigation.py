@@ -35,6 +35,8 @@ NAVIGATION = [
     # Late in the list: on narrower headers the last items fold under More.
     NavItem("Teaching", "teaching:home", Perm.ATTEND_SESSIONS, also=(Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE)),
     NavItem("Audit", "audit:event_list", Perm.VIEW_AUDIT),
+    NavItem("Data protection", "privacy:home", Perm.EXPORT_PERSONAL_DATA),
+    NavItem("My data", "privacy:my_data", Perm.VIEW_OWN_RECORD),
     NavItem("API tokens", "accounts:api_tokens", Perm.USE_API_TOKENS),
     NavItem("Admin", "admin:index", Perm.USE_ADMIN_SITE),
     NavItem("About HEFT", "content:what_is_heft", None),

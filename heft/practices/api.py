@@ -8,18 +8,19 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
 from heft.api.auth import require
-from heft.api.schemas import ErrorOut
+from heft.api.pagination import Pagination
+from heft.api.schemas import API_ERRORS, ErrorOut
 from heft.practices.forms import MAX_UPLOAD_BYTES
 from heft.practices.models import DataImport, DeepEndRuleApplication
 from heft.practices.selectors import imports_list, practices_list
 from heft.practices.services import data_import_upload
 
 router = Router(tags=["practices"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = API_ERRORS
 
 
 class PracticeDeprivationOut(Schema):
@@ -111,8 +112,8 @@ class ImportDetailOut(ImportOut):
     problems: list[ProblemOut]
 
 
-@router.get("/deprivation/practices", response=list[PracticeDeprivationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/deprivation/practices", response={200: list[PracticeDeprivationOut], **ERRORS})
+@paginate(Pagination)
 def list_practice_deprivation(request, search: str = "", deep_end_only: bool = False, region: str = ""):
     """Every practice's deprivation figures and Deep End status, with the rule and reason behind it."""
     require(request, Perm.VIEW_PRACTICES)
@@ -125,23 +126,23 @@ def get_practice_deprivation(request, ods_code: str):
     return get_object_or_404(practices_list(), ods_code=ods_code)
 
 
-@router.get("/deprivation/deep-end-rules", response=list[DeepEndRuleOut])
-@paginate(LimitOffsetPagination)
+@router.get("/deprivation/deep-end-rules", response={200: list[DeepEndRuleOut], **ERRORS})
+@paginate(Pagination)
 def list_deep_end_rules(request):
     """The Deep End rules applied, newest first: the first is the one in force."""
     require(request, Perm.VIEW_PRACTICES)
     return DeepEndRuleApplication.objects.all()
 
 
-@router.get("/imports", response=list[ImportOut])
-@paginate(LimitOffsetPagination)
+@router.get("/imports", response={200: list[ImportOut], **ERRORS})
+@paginate(Pagination)
 def list_imports(request):
     """The import log: every public data file loaded or tried, newest first."""
     require(request, Perm.IMPORT_DATA)
     return imports_list()
 
 
-@router.post("/imports", response={202: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
+@router.post("/imports", response={202: ImportOut, 400: ErrorOut, **ERRORS})
 def upload_import(request, source: Form[str], file: File[UploadedFile]):
     """Upload a file to load in the background; follow its progress at /imports/{id}."""
     require(request, Perm.IMPORT_DATA)

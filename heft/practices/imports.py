@@ -167,7 +167,36 @@ ODS_FIELDS = [
 ]
 
 
+# Record attribute -> (the practice field it fills, the file's name for the column).
+ODS_TEXT = {
+    "name": ("name", "name"),
+    "postcode": ("postcode", "postcode"),
+    "icb_code": ("icb", "high level health geography"),
+    "commissioner_code": ("commissioner_code", "commissioner"),
+}
+FORMULA_STARTS = ("=", "+", "-", "@")  # a spreadsheet runs such text; no NHS name or code starts so
+
+
+def _ods_text_problems(records) -> list[Problem]:
+    """Text the reader accepts but a practice cannot hold (too long for its field) or that a spreadsheet
+    would run as a formula: refused here, before anything is written, rather than failing on the way in."""
+    problems = []
+    for record in records:
+        for attribute, (field, column) in ODS_TEXT.items():
+            value, limit = getattr(record, attribute), Practice._meta.get_field(field).max_length
+            if len(value) > limit:
+                message = f"The {column} is {len(value):,} characters long; it can be at most {limit}."
+                problems.append(Problem(record.line, message, column))
+            elif value.startswith(FORMULA_STARTS):
+                message = f"'{value[:40]}' looks like a spreadsheet formula, not a {column}."
+                problems.append(Problem(record.line, message, column))
+    return problems
+
+
 def load_epraccur(reading: Reading, data_import: DataImport) -> dict:
+    problems = _ods_text_problems(reading.records)
+    if problems:
+        raise FileRefused(problems)
     vintage = _file_vintage("NHS ODS epraccur", data_import)
     regions = {region.name.casefold(): region.pk for region in Region.objects.all()}
     existing = {p.ods_code: p for p in Practice.objects.only("ods_code", *ODS_FIELDS)}
@@ -293,6 +322,7 @@ def load_iod(reading: Reading, data_import: DataImport) -> dict:
 
 # --- Patients registered at a GP practice, by LSOA --------------------------------------------------------
 
+MAX_LIST_SIZE = 1_000_000  # the largest practices list about 100,000 patients
 SHARE_FIELDS = [
     "most_deprived_share",
     "deprived_15_share",
@@ -333,6 +363,13 @@ def load_lsoa_patients(reading: Reading, data_import: DataImport) -> dict:
     if problems:
         raise FileRefused(problems)
     shares = practice_shares(reading.records, areas, AREAS_IN_ENGLAND[release])
+    too_many = [
+        Problem(None, f"Practice {code} has {s.patients:,} patients in the file: more than a practice lists.")
+        for code, s in shares.items()
+        if s.patients > MAX_LIST_SIZE
+    ]
+    if too_many:
+        raise FileRefused(too_many)
     vintage = f"{IOD_LABELS[release]}; {reading.vintage}"
     practices = Practice.objects.only("ods_code", *SHARE_FIELDS).filter(ods_code__in=shares)
     changed = []

@@ -1,12 +1,11 @@
 """Background work (django-tasks): an uploaded file is loaded by the worker, away from the web request."""
 
-from django_tasks import task
-
+from heft.core.tasks import retried_task
 from heft.practices.imports import run_import
 from heft.practices.models import DataImport, ImportUpload
 
 
-@task()
+@retried_task()
 def run_uploaded_import(import_id: int) -> str:
     """Load an uploaded file, then drop the stored copy: the import log keeps its checksum."""
     data_import = DataImport.objects.get(pk=import_id)

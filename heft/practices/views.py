@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.core.pagination import paginate
+from heft.core.ratelimit import rate_limited
 from heft.practices.forms import DeepEndOverrideForm, DeepEndRuleForm, ImportUploadForm
 from heft.practices.models import DataImport, DeepEndRuleApplication, Practice
 from heft.practices.selectors import (
@@ -122,6 +123,7 @@ def import_detail(request, pk: int):
 
 @requires(Perm.IMPORT_DATA)
 @require_http_methods(["GET", "HEAD"])
+@rate_limited("exports")
 def import_problems(request, pk: int):
     data_import = get_object_or_404(DataImport.objects.only("pk", "problems"), pk=pk)
     rows = [[p["line"] or "", p["column"], p["message"]] for p in data_import.problems]

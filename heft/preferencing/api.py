@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
 from heft.api.auth import require
+from heft.api.schemas import API_ERRORS
 from heft.preferencing import selectors, services
 
 router = Router(tags=["preferencing"])
@@ -95,7 +97,7 @@ class Message(Schema):
     detail: str
 
 
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message}
+ERRORS = {**API_ERRORS, 400: Message, 409: Message}
 
 
 def _trainee(request):
@@ -106,7 +108,7 @@ def _trainee(request):
     return trainee
 
 
-@router.get("/windows", response=list[WindowOut])
+@router.get("/windows", response={200: list[WindowOut], **ERRORS})
 def list_windows(request):
     """Staff: the windows they manage. Trainees: the windows of their scheme and intake."""
     if has_perm(request.auth, Perm.MANAGE_ALLOCATIONS):
@@ -125,24 +127,32 @@ def get_my_preferences(request, window_id: int):
 def put_my_preferences(request, window_id: int, payload: PreferencesIn):
     """Replace the signed-in trainee's whole list. Send `version` to be told (409) if it changed meanwhile."""
     trainee = _trainee(request)
-    window = selectors.window_for_trainee(trainee, window_id)
     try:
-        services.preferences_save(
-            window=window, trainee=trainee, rotation_codes=payload.rotations, submit=payload.submit,
+        # The service reads the window, and whether the trainee may rank in it, with its lock.
+        plist = services.preferences_save(
+            window_id=window_id, trainee=trainee, rotation_codes=payload.rotations, submit=payload.submit,
             by=request.auth, expected_version=payload.version,
         )  # fmt: skip
+    except services.NotRankableError:
+        raise Http404 from None
     except (services.VersionConflictError, services.WindowClosedError) as error:
         return Status(409, {"detail": str(error)})
     except services.PreferencingError as error:
         return Status(400, {"detail": str(error)})
-    return _preferences_out(window, trainee)
+    # The saved list is exactly what was sent: no need to read it back.
+    return _list_out(window_id, plist, payload.rotations)
 
 
 def _preferences_out(window, trainee) -> dict:
-    plist = selectors.preference_list(window, trainee)
+    return _list_out(
+        window.pk, selectors.preference_list(window, trainee), selectors.ranked_codes(window, trainee)
+    )
+
+
+def _list_out(window_id: int, plist, codes) -> dict:
     return {
-        "window": window.pk,
-        "rotations": selectors.ranked_codes(window, trainee),
+        "window": window_id,
+        "rotations": codes,
         "status": plist.status if plist else "none",
         "version": plist.version if plist else 0,
         "submitted_at": plist.submitted_at if plist else None,
@@ -184,7 +194,7 @@ def publish_run(request, run_id: int, payload: PublishIn):
         return Status(409, {"detail": str(error)})
 
 
-@router.get("/offers", response=list[OfferOut])
+@router.get("/offers", response={200: list[OfferOut], **ERRORS})
 def list_my_offers(request):
     return selectors.offers_for_trainee(_trainee(request))
 

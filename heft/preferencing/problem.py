@@ -16,9 +16,8 @@ def window_rotations(window: PreferenceWindow):
 
 
 def window_memberships(window: PreferenceWindow):
-    return ProgrammeMembership.objects.filter(scheme=window.scheme, intake=window.intake).select_related(
-        "trainee"
-    )
+    memberships = ProgrammeMembership.objects.filter(scheme_id=window.scheme_id, intake=window.intake)
+    return memberships.select_related("trainee")
 
 
 def rotation_places(window: PreferenceWindow) -> dict[str, int]:

@@ -1,13 +1,15 @@
 """Reads for preferencing, limited to what the user's role and scope allow."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from heft.accounts.permissions import Perm, scope_for
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
 from heft.preferencing.problem import window_memberships, window_rotations
+from heft.programmes.models import Rotation
 from heft.programmes.selectors import rotations_with_heft_flag
-from heft.trainees.models import Trainee
+from heft.trainees.models import ProgrammeMembership, Trainee
 
 
 def windows_managed_by(user) -> QuerySet[PreferenceWindow]:
@@ -67,18 +69,56 @@ def trainee_of(user) -> Trainee | None:
 
 
 def windows_for_trainee(trainee: Trainee) -> QuerySet[PreferenceWindow]:
-    memberships = trainee.memberships.values_list("scheme_id", "intake")
-    condition = Q(pk__in=[])
-    for scheme_id, intake in memberships:
-        condition |= Q(scheme_id=scheme_id, intake=intake)
-    return PreferenceWindow.objects.filter(condition).select_related("scheme").order_by("-opens_at")
+    """The windows of every scheme and intake the trainee is a member of."""
+    membership = ProgrammeMembership.objects.filter(
+        trainee=trainee, scheme_id=OuterRef("scheme_id"), intake=OuterRef("intake")
+    )
+    return PreferenceWindow.objects.filter(Exists(membership)).select_related("scheme").order_by("-opens_at")
 
 
 def window_for_trainee(trainee: Trainee, pk: int) -> PreferenceWindow:
-    window = windows_for_trainee(trainee).filter(pk=pk).first()
-    if window is None:
+    window = window_with_membership(trainee, pk)
+    if window is None or not window.trainee_is_member:
         raise Http404
     return window
+
+
+# Written in SQL because saving a list, the deadline rush's hot path, reads it: built with the ORM (an
+# Exists subquery) it cost 1.2 ms of CPU a time, as written here 0.25 ms, query included. Only table names
+# are formatted in; values are bound.
+_WINDOW_WITH_MEMBERSHIP = f"""
+    SELECT w.*, EXISTS (
+        SELECT 1 FROM {ProgrammeMembership._meta.db_table} m
+        WHERE m.trainee_id = %s AND m.scheme_id = w.scheme_id AND m.intake = w.intake
+    ) AS trainee_is_member
+    FROM {PreferenceWindow._meta.db_table} w
+    WHERE w.id = %s"""  # noqa: S608
+
+
+def window_with_membership(trainee: Trainee, pk: int, *, for_share: bool = False) -> PreferenceWindow | None:
+    """Window `pk`, if it exists, with `trainee_is_member`: whether the trainee belongs to its scheme and
+    intake. `for_share` locks the window's row in shared mode on PostgreSQL (SQLite has no row locks)."""
+    low, high = connection.ops.integer_field_range(PreferenceWindow._meta.pk.get_internal_type())
+    if not low <= pk <= high:  # no such window; the ORM says so too, where a bound value would be an error
+        return None
+    sql = _WINDOW_WITH_MEMBERSHIP
+    if for_share and connection.vendor == "postgresql":
+        sql += " FOR SHARE OF w"
+    return next(iter(PreferenceWindow.objects.raw(sql, [trainee.pk, pk])), None)
+
+
+def rankable_rotation_ids(window: PreferenceWindow, codes: list[str]) -> dict[str, int]:
+    """Code -> id of those of `codes` that name a rotation of the window not withdrawn. In SQL for the
+    same reason as the window above; only placeholders are formatted in."""
+    if not codes:
+        return {}
+    placeholders = ", ".join(["%s"] * len(codes))
+    sql = f"""
+        SELECT code, id FROM {Rotation._meta.db_table}
+        WHERE scheme_id = %s AND intake = %s AND availability <> %s AND code IN ({placeholders})"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window.scheme_id, window.intake, Rotation.Availability.WITHDRAWN, *codes])
+        return dict(cursor.fetchall())
 
 
 def rotations_to_rank(window: PreferenceWindow, *, heft_only: bool = False):

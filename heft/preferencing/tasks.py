@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
+from heft.core.tasks import retried_task
 from heft.preferencing.models import Offer, PreferenceList, PreferenceWindow
 
 
@@ -13,7 +13,7 @@ def _render(template: str, context: dict) -> str:
     return render_to_string(f"preferencing/email/{template}", context)
 
 
-@task()
+@retried_task()
 def send_preference_receipt(list_id: int) -> None:
     """A receipt listing the submitted order with its time, so a trainee can prove what they sent."""
     plist = PreferenceList.objects.select_related("trainee", "window__scheme").get(pk=list_id)
@@ -31,7 +31,7 @@ def send_preference_receipt(list_id: int) -> None:
     )
 
 
-@task()
+@retried_task()
 def send_offer_emails(run_id: int, made: list[int], withdrawn: list[int]) -> None:
     """Tell each trainee whose offer changed: a new offer, or an offer withdrawn and why."""
     offers = Offer.objects.filter(pk__in=[*made, *withdrawn]).select_related("trainee", "rotation", "window")
@@ -44,7 +44,7 @@ def send_offer_emails(run_id: int, made: list[int], withdrawn: list[int]) -> Non
     send_mass_mail(messages)
 
 
-@task()
+@retried_task()
 def send_window_reminders(window_id: int) -> int:
     """Remind every trainee who has not submitted a list. Returns how many were reminded."""
     from heft.preferencing.selectors import trainees_not_submitted

@@ -210,6 +210,12 @@ def _read_xlsx(data: bytes, filename: str) -> tuple[list, Rows]:
     try:
         sheet = workbook.active or workbook.worksheets[0]
         return _table(sheet.iter_rows(values_only=True))
+    except ImportRejected:
+        raise
+    except Exception as error:  # a damaged part of the workbook shows only when its rows are read
+        raise _refuse(
+            f'"{filename}" is a damaged Excel workbook: its rows cannot be read. {SAVE_AS}'
+        ) from error
     finally:
         workbook.close()
 
@@ -370,11 +376,20 @@ def parse_gmc_number(value) -> str:
     return text
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")  # text a spreadsheet would run; no name or email starts so
+
+
+def _not_a_formula(text: str) -> None:
+    if text.startswith(FORMULA_STARTS):
+        raise BadValue(f"{_show(text)} looks like a spreadsheet formula: give the value itself.")
+
+
 def parse_name(value) -> str:
     _required(value)
     text = " ".join(str(value).split())
     if len(text) > 100:
         raise BadValue("A name can be at most 100 characters.")
+    _not_a_formula(text)
     return text
 
 
@@ -393,6 +408,7 @@ def split_name(value) -> tuple[str, str]:
 def parse_email(value) -> str:
     _required(value)
     text = str(value).strip().lower()
+    _not_a_formula(text)
     try:
         validate_email(text)
     except ValidationError as error:

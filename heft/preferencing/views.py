@@ -59,10 +59,9 @@ def rank(request, pk: int):
         "focus": focus,
         "error": error,
     }
-    template = (
-        "preferencing/_ranking.jinja" if request.headers.get("HX-Request") else "preferencing/rank.jinja"
-    )
-    return render(request, template, context, status=status)
+    partial = bool(request.headers.get("HX-Request"))
+    template = "preferencing/_ranking.jinja" if partial else "preferencing/rank.jinja"
+    return render(request, template, {**context, "partial": partial}, status=status)
 
 
 def _save_move(request, window, trainee, rotations, saved_codes, plist):
@@ -82,7 +81,7 @@ def _save_move(request, window, trainee, rotations, saved_codes, plist):
         version = None
     try:
         plist = services.preferences_save(
-            window=window, trainee=trainee, rotation_codes=codes, submit=submit, by=request.user,
+            window_id=window.pk, trainee=trainee, rotation_codes=codes, submit=submit, by=request.user,
             expected_version=version,
         )  # fmt: skip
     except services.PreferencingError as error:

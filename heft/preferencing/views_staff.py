@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm, scope_for
 from heft.core.charts import grouped_bar_svg
+from heft.core.ratelimit import rate_limited
 from heft.preferencing import exports, selectors, services, tasks
 from heft.preferencing.forms import (
     InterruptionForm,
@@ -197,6 +198,7 @@ def _run_ids(request) -> list[int]:
 
 @requires(Perm.MANAGE_ALLOCATIONS)
 @require_http_methods(["GET", "HEAD"])
+@rate_limited("exports")
 def window_export(request, pk: str, what: str, fmt: str):
     window = selectors.window_managed_by(request.user, int(pk))
     header, rows = exports.tis_placement_rows(window) if what == "tis" else exports.offer_rows(window)

@@ -1,11 +1,12 @@
 """Equity exposure in the REST API (under /api/v1/): per trainee, per scheme and per region, within scope."""
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
 from heft.api.auth import require
-from heft.api.schemas import ErrorOut
+from heft.api.pagination import Pagination
+from heft.api.schemas import API_ERRORS
 from heft.engines.deprivation import Exposure, Summary
 from heft.reports.report import equity_report, until_for
 from heft.reports.selectors import ExposureRow, GroupSummary, exposure_rows
@@ -99,8 +100,8 @@ class GroupExposureOut(Schema):
         return _quintiles(obj.quintile_means)
 
 
-@router.get("/exposure/trainees", response=list[TraineeExposureOut])
-@paginate(LimitOffsetPagination)
+@router.get("/exposure/trainees", response={200: list[TraineeExposureOut], **API_ERRORS})
+@paginate(Pagination)
 def list_trainee_exposure(request, region: str = "", scheme: str = "", intake: str = "", period: str = "all"):
     """Each trainee's equity exposure, for the trainees in the caller's regions or schemes."""
     require(request, Perm.VIEW_REPORTS)
@@ -111,7 +112,7 @@ def list_trainee_exposure(request, region: str = "", scheme: str = "", intake: s
 
 @router.get(
     "/exposure/trainees/{trainee_id}",
-    response={200: list[TraineeExposureOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: list[TraineeExposureOut], **API_ERRORS},
 )
 def get_trainee_exposure(request, trainee_id: int, period: str = "all"):
     """One trainee's exposure, one entry per programme membership with placements; 404 outside scope."""
@@ -128,13 +129,13 @@ def _groups(request, by: str, region: str, scheme: str, intake: str, period: str
     return equity_report(request.auth, by=by, **filters).groups
 
 
-@router.get("/exposure/schemes", response=list[GroupExposureOut])
+@router.get("/exposure/schemes", response={200: list[GroupExposureOut], **API_ERRORS})
 def list_scheme_exposure(request, region: str = "", scheme: str = "", intake: str = "", period: str = "all"):
     """Distributions of exposure by scheme and HEFT mode: how HEFT trainees compare with the others."""
     return _groups(request, "scheme", region, scheme, intake, period)
 
 
-@router.get("/exposure/regions", response=list[GroupExposureOut])
+@router.get("/exposure/regions", response={200: list[GroupExposureOut], **API_ERRORS})
 def list_region_exposure(request, region: str = "", scheme: str = "", intake: str = "", period: str = "all"):
     """Distributions of exposure by region and HEFT mode."""
     return _groups(request, "region", region, scheme, intake, period)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.core.pagination import paginate
+from heft.core.ratelimit import rate_limited
 from heft.reports.exports import csv_response, xlsx_response
 from heft.reports.forms import EquityFilterForm
 from heft.reports.report import (
@@ -50,6 +51,7 @@ def _query_without_page(request) -> str:
 
 @requires(Perm.VIEW_REPORTS)
 @require_http_methods(["GET", "HEAD"])
+@rate_limited("exports")
 def equity_export(request):
     """The equity report's numbers: CSV (one row per trainee) or Excel (trainees and both summaries)."""
     filters = EquityFilterForm(request.GET or None, user=request.user).filters()

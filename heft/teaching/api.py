@@ -7,14 +7,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm, has_perm
-from heft.api.schemas import ErrorOut
+from heft.api.checks import ID_RANGE
+from heft.api.pagination import Pagination
+from heft.api.schemas import API_ERRORS, ErrorOut
+from heft.core.ratelimit import RateLimitThrottle
 from heft.teaching import selectors, services
 
 router = Router(tags=["teaching"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {**API_ERRORS, 400: ErrorOut}
 TEACHING_PERMS = (Perm.ATTEND_SESSIONS, Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE, Perm.VIEW_ATTENDANCE)
 
 
@@ -26,8 +29,9 @@ def require_any(request, *perms: Perm) -> None:
 class SessionOut(Schema):
     id: int
     uid: str
-    kind: str
+    kind: str  # national, regional, conference or community
     region: str | None
+    community: int | None  # the community of practice whose meeting this is
     year: str
     title: str
     topic: str
@@ -47,6 +51,10 @@ class SessionOut(Schema):
     @staticmethod
     def resolve_region(obj) -> str | None:
         return obj.region.code if obj.region_id else None
+
+    @staticmethod
+    def resolve_community(obj) -> int | None:
+        return obj.community_group_id
 
     @staticmethod
     def resolve_year(obj) -> str:
@@ -99,10 +107,12 @@ class NewCalendarTokenOut(Schema):
     webcal: str
 
 
-@router.get("/teaching/sessions", response=list[SessionOut])
-@paginate(LimitOffsetPagination)
+@router.get("/teaching/sessions", response={200: list[SessionOut], **ERRORS})
+@paginate(Pagination)
 def list_teaching_sessions(request, year: str = "", kind: str = "", region: str = ""):
-    """Sessions the caller may see: their own (trainees), or those they plan, run or report on (staff)."""
+    """Sessions the caller may see: their own (trainees: the programme, their region's and their community
+    of practice's meetings), or those they plan, run or report on (staff). `kind` is national, regional,
+    conference or community."""
     require_any(request, *TEACHING_PERMS)
     sessions = selectors.sessions_visible_to(request.auth)
     if year:
@@ -120,7 +130,12 @@ def get_teaching_session(request, session_id: int):
     return get_object_or_404(selectors.sessions_visible_to(request.auth), pk=session_id)
 
 
-@router.post("/teaching/sessions/{session_id}/check-in", response={200: AttendanceOut, **ERRORS})
+@router.post(
+    "/teaching/sessions/{session_id}/check-in",
+    response={200: AttendanceOut, **ERRORS},
+    # Codes are short: guesses count against the same limit as the check-in page's, and the API's.
+    throttle=[RateLimitThrottle("api"), RateLimitThrottle("check_in")],
+)
 def teaching_check_in(request, session_id: int, payload: CheckInIn):
     """Check in to a session under way with its code (trainees)."""
     require_any(request, Perm.ATTEND_SESSIONS)
@@ -132,8 +147,8 @@ def teaching_check_in(request, session_id: int, payload: CheckInIn):
         raise HttpError(400, " ".join(error.messages)) from error
 
 
-@router.get("/teaching/attendance/me", response=list[AttendanceOut])
-@paginate(LimitOffsetPagination)
+@router.get("/teaching/attendance/me", response={200: list[AttendanceOut], **ERRORS})
+@paginate(Pagination)
 def list_my_attendance(request):
     """The signed-in trainee's own attendance."""
     require_any(request, Perm.ATTEND_SESSIONS)
@@ -141,16 +156,19 @@ def list_my_attendance(request):
     return trainee.attendances.select_related("session", "trainee").order_by("session__start")
 
 
-@router.get("/teaching/attendance", response=list[AttendanceOut])
-@paginate(LimitOffsetPagination)
+@router.get("/teaching/attendance", response={200: list[AttendanceOut], **ERRORS})
+@paginate(Pagination)
 def list_teaching_attendance(request, session: int | None = None):
     """Attendance the caller may see as staff: trainees in their scope and the registers they take."""
     require_any(request, Perm.VIEW_ATTENDANCE, Perm.RUN_SESSIONS)
     records = selectors.attendance_visible_to(request.auth)
-    return records.filter(session_id=session) if session else records
+    if session is None:
+        return records
+    # No session has an id beyond a 64-bit integer, and the databases cannot compare a column with one.
+    return records.filter(session_id=session) if session in ID_RANGE else records.none()
 
 
-@router.get("/teaching/calendar-token", response=CalendarTokenOut)
+@router.get("/teaching/calendar-token", response={200: CalendarTokenOut, **ERRORS})
 def get_calendar_token(request):
     """Whether the trainee has a live private calendar feed. The address itself is shown only when made."""
     require_any(request, Perm.ATTEND_SESSIONS)

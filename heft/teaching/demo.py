@@ -4,6 +4,8 @@ reflections for the sessions already past.
 
 Sessions are keyed by year, kind, region and start, so loading again changes nothing; attendance is added
 for sessions that have ended since the last load. Joining links use the reserved domain heft.invalid.
+Community of practice meetings are sessions too, made with their groups (heft/community/demo.py), which
+also records who checked in to them.
 """
 
 import datetime
@@ -129,8 +131,10 @@ def build_attendance(fake, world) -> None:
     now = timezone.now()
     educator = world.users.get(SIGN_IN_BY_ROLE[Role.EDUCATOR].email)
     demo_trainee_email = SIGN_IN_BY_ROLE[Role.TRAINEE].email
-    past = TeachingSession.objects.filter(status=TeachingSession.Status.PUBLISHED, end__lt=now).order_by(
-        "start"
+    past = (
+        TeachingSession.objects.filter(status=TeachingSession.Status.PUBLISHED, end__lt=now)
+        .exclude(kind=TeachingSession.Kind.COMMUNITY)
+        .order_by("start")
     )
     attendance, feedback, reflections = [], [], []
     for session in past:

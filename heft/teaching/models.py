@@ -33,12 +33,14 @@ class TeachingYear(models.Model):
 
 
 class TeachingSession(models.Model):
-    """One national, regional or conference event. Times are stored in UTC and shown in Europe/London."""
+    """One national, regional or conference event, or a meeting of a community of practice. Times are
+    stored in UTC and shown in Europe/London."""
 
     class Kind(models.TextChoices):
         NATIONAL = "national", "National session"
         REGIONAL = "regional", "Regional session"
         CONFERENCE = "conference", "Annual conference"
+        COMMUNITY = "community", "Community of practice meeting"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -49,6 +51,15 @@ class TeachingSession(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     region = models.ForeignKey(
         "programmes.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="teaching_sessions"
+    )
+    community_group = models.ForeignKey(
+        "community.CommunityGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name="community of practice",
+        help_text="The group whose meeting this is (community meetings only)",
     )
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=300)
@@ -85,8 +96,13 @@ class TeachingSession(models.Model):
                 | (~Q(kind="regional") & Q(region__isnull=True)),
             ),
             models.CheckConstraint(
+                name="teaching_session_group_iff_community",
+                condition=Q(kind="community", community_group__isnull=False)
+                | (~Q(kind="community") & Q(community_group__isnull=True)),
+            ),
+            models.CheckConstraint(
                 name="teaching_session_kind_known",
-                condition=Q(kind__in=["national", "regional", "conference"]),
+                condition=Q(kind__in=["national", "regional", "conference", "community"]),
             ),
             models.CheckConstraint(
                 name="teaching_session_status_known",

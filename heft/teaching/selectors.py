@@ -1,8 +1,11 @@
 """Reads for the teaching programme, always limited to what the user's role and scope allow.
 
 Which trainees a session applies to: a trainee's current membership is their latest active one; a HEFT
-trainee (rotation or enrolment only) has every national session and the conference, and the regional
-sessions of their scheme's region.
+trainee (rotation or enrolment only) has every national session and the conference, the regional
+sessions of their scheme's region, and the meetings of the community of practice they are in now.
+
+Community meetings are scheduled from the community pages by the group's lead mentor or its programme
+team (the community app decides who that is); the timetable planners neither plan nor count them.
 """
 
 import datetime
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from heft.accounts.models import hash_token
 from heft.accounts.permissions import Perm, Scope, has_perm, scope_for
+from heft.community.selectors import can_schedule_meetings
 from heft.programmes.models import Region
 from heft.teaching.models import (
     Attendance,
@@ -61,15 +65,34 @@ def trainees_for_session(session: TeachingSession) -> QuerySet[Trainee]:
     trainees = trainees_in_teaching()
     if session.kind == TeachingSession.Kind.REGIONAL:
         trainees = trainees.filter(teaching_region_id=session.region_id)
+    elif session.kind == TeachingSession.Kind.COMMUNITY:
+        # One filter() call: both conditions hold on the same membership row, the current one.
+        trainees = trainees.filter(
+            community_memberships__group_id=session.community_group_id,
+            community_memberships__left_at__isnull=True,
+            community_memberships__group__archived_at__isnull=True,
+        )
     return trainees.order_by("surname", "forenames")
 
 
+def current_group_ids(trainee: Trainee) -> QuerySet:
+    """The community of practice the trainee is in now (at most one), as a subquery of ids."""
+    return trainee.community_memberships.filter(left_at__isnull=True, group__archived_at__isnull=True).values(
+        "group_id"
+    )
+
+
 def sessions_for_trainee(trainee: Trainee) -> QuerySet[TeachingSession]:
-    """The published (or cancelled after publication) sessions that apply to the trainee."""
+    """The published (or cancelled after publication) sessions that apply to the trainee: the national
+    programme, their region's sessions and their own group's meetings (never another group's)."""
     if not is_in_teaching(trainee):
         return TeachingSession.objects.none()
     region_id = teaching_region_id(trainee)
-    return published_sessions().filter(Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id=region_id))
+    return published_sessions().filter(
+        Q(kind__in=ALL_ENGLAND_KINDS)
+        | Q(kind=TeachingSession.Kind.REGIONAL, region_id=region_id)
+        | Q(kind=TeachingSession.Kind.COMMUNITY, community_group_id__in=current_group_ids(trainee))
+    )
 
 
 def own_trainee(user) -> Trainee | None:
@@ -90,7 +113,9 @@ def own_trainee_or_404(user) -> Trainee:
 
 
 def published_sessions() -> QuerySet[TeachingSession]:
-    return TeachingSession.objects.filter(published_at__isnull=False).select_related("region", "year")
+    return TeachingSession.objects.filter(published_at__isnull=False).select_related(
+        "region", "year", "community_group"
+    )
 
 
 def public_sessions(*, region: Region | None = None) -> QuerySet[TeachingSession]:
@@ -99,6 +124,11 @@ def public_sessions(*, region: Region | None = None) -> QuerySet[TeachingSession
     if region is None:
         return sessions.filter(kind__in=ALL_ENGLAND_KINDS)
     return sessions.filter(kind=TeachingSession.Kind.REGIONAL, region=region)
+
+
+def year_covering(day: datetime.date) -> TeachingYear | None:
+    """The teaching year a day falls in (the earliest, should two overlap)."""
+    return TeachingYear.objects.filter(start__lte=day, end__gte=day).order_by("start").first()
 
 
 def current_year(today: datetime.date | None = None) -> TeachingYear | None:
@@ -123,8 +153,11 @@ def _region_ids(scope: Scope) -> set[int]:
 
 
 def sessions_plannable_by(user) -> QuerySet[TeachingSession]:
+    """The national and regional sessions the user plans; community meetings are not the planners' to edit."""
     scope = scope_for(user, Perm.PLAN_TIMETABLE)
-    sessions = TeachingSession.objects.select_related("region", "year")
+    sessions = TeachingSession.objects.exclude(kind=TeachingSession.Kind.COMMUNITY).select_related(
+        "region", "year"
+    )
     if scope.england:
         return sessions
     return sessions.filter(region_id__in=scope.region_ids)
@@ -134,6 +167,14 @@ def can_plan(user, region: Region | None) -> bool:
     """National sessions need an England-wide planner; a region's, a planner for that region."""
     scope = scope_for(user, Perm.PLAN_TIMETABLE)
     return scope.england if region is None else scope.covers_region(region.pk)
+
+
+def can_change(user, session: TeachingSession) -> bool:
+    """Who may create, edit or cancel a session: planners for the programme, and for a community meeting
+    the group's lead mentor or a programme team whose community scope covers the group."""
+    if session.kind == TeachingSession.Kind.COMMUNITY:
+        return can_schedule_meetings(user, session.community_group)
+    return can_plan(user, session.region)
 
 
 def regions_plannable_by(user) -> QuerySet[Region]:
@@ -149,7 +190,13 @@ def sessions_runnable_by(user) -> QuerySet[TeachingSession]:
         return sessions.none()
     if scope.england:
         return sessions
-    condition = Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id__in=_region_ids(scope)) | Q(leads=user)
+    regions = _region_ids(scope)
+    condition = (
+        Q(kind__in=ALL_ENGLAND_KINDS)
+        | Q(region_id__in=regions)
+        | Q(community_group__region_id__in=regions)
+        | Q(leads=user)
+    )
     return sessions.filter(pk__in=sessions.filter(condition).values("pk"))
 
 
@@ -165,13 +212,20 @@ def sessions_visible_to(user) -> QuerySet[TeachingSession]:
         scope = scope_for(user, Perm.VIEW_ATTENDANCE)
         reach = published_sessions()
         if not scope.england:
-            reach = reach.filter(Q(kind__in=ALL_ENGLAND_KINDS) | Q(region_id__in=_region_ids(scope)))
+            regions = _region_ids(scope)
+            reach = reach.filter(
+                Q(kind__in=ALL_ENGLAND_KINDS)
+                | Q(region_id__in=regions)
+                | Q(community_group__region_id__in=regions)
+            )
         ids |= set(reach.values_list("pk", flat=True))
     trainee = own_trainee(user)
     if trainee:
         ids |= set(sessions_for_trainee(trainee).values_list("pk", flat=True))
     return (
-        TeachingSession.objects.filter(pk__in=ids).select_related("region", "year").prefetch_related("leads")
+        TeachingSession.objects.filter(pk__in=ids)
+        .select_related("region", "year", "community_group")
+        .prefetch_related("leads")
     )
 
 
@@ -392,9 +446,11 @@ def current_placement(trainee: Trainee, today: datetime.date | None = None) -> P
 
 
 def release_sessions(trainee: Trainee, placement: Placement | None, now: datetime.datetime | None = None):
-    """The trainee's coming sessions (not cancelled) while in the placement (or all coming ones without)."""
+    """The trainee's coming teaching sessions (not cancelled) while in the placement (or all coming ones
+    without). Community meetings are arranged by the group around its members' work, not released for."""
     now = now or timezone.now()
     sessions = sessions_for_trainee(trainee).filter(end__gte=now, status=TeachingSession.Status.PUBLISHED)
+    sessions = sessions.exclude(kind=TeachingSession.Kind.COMMUNITY)
     if placement:
         sessions = sessions.filter(start__date__lte=placement.end_date, end__date__gte=placement.start_date)
     return sessions.order_by("start")

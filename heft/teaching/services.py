@@ -32,6 +32,7 @@ from heft.teaching.models import (
 from heft.teaching.planning import blackouts_for
 from heft.teaching.selectors import (
     CHECK_IN_OPENS,
+    can_change,
     can_plan,
     check_in_open,
     own_trainee,
@@ -41,6 +42,7 @@ from heft.teaching.selectors import (
     sessions_runnable_by,
     trainees_for_session,
     trainees_with_attendance_visible_to,
+    year_covering,
 )
 
 Kind, Status = TeachingSession.Kind, TeachingSession.Status
@@ -130,8 +132,64 @@ def _sessions_in_scope(year: TeachingYear, region: Region | None):
 
 
 def _plannable(session: TeachingSession, by) -> None:
-    if not can_plan(by, session.region):
+    if not can_change(by, session):
+        if session.kind == Kind.COMMUNITY:
+            raise PermissionDenied("Only the group's lead mentor or programme team can change its meetings.")
         raise PermissionDenied("This session is outside the timetables you plan.")
+
+
+def session_create(
+    *,
+    kind: str,
+    title: str,
+    topic: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    by,
+    year: TeachingYear | None = None,
+    region: Region | None = None,
+    community_group=None,
+    publish: bool = False,
+    leads=None,
+    **details: str,
+) -> TeachingSession:
+    """One session outside a planning run: an extra national or regional session, or a community meeting.
+
+    `year` is by default the teaching year the session starts in. `details` are the description, venue,
+    online link and speakers. The session is a draft to check and publish, unless `publish` (a community
+    meeting is published as it is made: its group's lead is its own planner).
+    """
+    unknown = set(details) - {"description", "venue", "online_link", "speakers"}
+    if unknown:
+        raise ValueError(f"Not settable here: {sorted(unknown)}")
+    session = TeachingSession(
+        kind=kind, region=region, community_group=community_group, title=title.strip(), topic=topic.strip(),
+        start=start, end=end, **{name: value.strip() for name, value in details.items()},
+    )  # fmt: skip
+    _plannable(session, by)
+    with transaction.atomic():
+        session.year = year or _year_of(start)
+        _check_times(session, start, end)
+        session.full_clean()
+        session.save()
+        if leads:
+            session.leads.set(leads)
+        audit_record(by=by, verb="teaching_session.created", target=session, after=snapshot(session))
+        if publish:
+            _publish(session, by)
+    if publish:
+        _remind_after_commit()
+    return session
+
+
+def _year_of(start: datetime.datetime) -> TeachingYear:
+    day = timezone.localtime(start).date()
+    year = year_covering(day)
+    if year is None:
+        raise ValidationError(
+            {"start": f"No teaching year covers {long_date(day)} yet: the programme team sets up each year."}
+        )
+    return year
 
 
 def session_update(*, session: TeachingSession, by, leads=None, **changes) -> TeachingSession:
@@ -144,7 +202,11 @@ def session_update(*, session: TeachingSession, by, leads=None, **changes) -> Te
         session = TeachingSession.objects.select_for_update().get(pk=session.pk)
         if session.status == Status.CANCELLED:
             raise ValidationError("A cancelled session cannot be changed.")
-        _check_times(session, changes.get("start", session.start), changes.get("end", session.end))
+        start, end = changes.get("start", session.start), changes.get("end", session.end)
+        year_before = session.year_id
+        if session.kind == Kind.COMMUNITY and start != session.start:
+            session.year = _year_of(start)  # a meeting moves with its date; planned sessions keep their year
+        _check_times(session, start, end)
         changed = [name for name, value in changes.items() if getattr(session, name) != value]
         before = snapshot(session, changed)
         for name in changed:
@@ -158,6 +220,8 @@ def session_update(*, session: TeachingSession, by, leads=None, **changes) -> Te
         after = snapshot(session, changed)
         if lead_change:
             before["leads"], after["leads"] = lead_change
+        if session.year_id != year_before:
+            before["year"], after["year"] = year_before, session.year_id
         audit_record(by=by, verb="teaching_session.updated", target=session, before=before, after=after)
         if changed and session.is_published:
             _notify_after_commit(session, [_describe(name, before[name], after[name]) for name in changed])
@@ -165,8 +229,18 @@ def session_update(*, session: TeachingSession, by, leads=None, **changes) -> Te
 
 
 def _check_times(session: TeachingSession, start: datetime.datetime, end: datetime.datetime) -> None:
+    """A session ends after it starts, within its teaching year; the programme's sessions also keep off the
+    blackout days (a community of practice meets when its members can)."""
     if end <= start:
         raise ValidationError({"end": "The session must end after it starts."})
+    first, last = (timezone.localtime(moment).date() for moment in (start, end))
+    if first < session.year.start or last > session.year.end:
+        raise ValidationError(
+            {"start": f"Choose a date in the {session.year} teaching year ({short_date(session.year.start)} "
+                      f"to {short_date(session.year.end)})."}
+        )  # fmt: skip
+    if session.kind == Kind.COMMUNITY:
+        return
     blackouts = blackouts_for(session.year, session.region)
     for day in {timezone.localtime(start).date(), timezone.localtime(end).date()}:
         if reason := blackouts.reason(day):

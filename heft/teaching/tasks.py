@@ -2,15 +2,15 @@
 
 from django.core.mail import get_connection
 from django.db.models import Exists, OuterRef
-from django_tasks import task
 
+from heft.core.tasks import retried_task
 from heft.teaching import emails
 from heft.teaching.models import CalendarFeedToken, TeachingSession
 from heft.teaching.selectors import trainees_for_session
 from heft.teaching.services import reminders_send_due
 
 
-@task()
+@retried_task()
 def notify_session_changed(session_id: int, changes: list[str]) -> int:
     """Tell the session's subscribers (trainees with a live calendar feed) what changed, with the new
     invitation attached: calendars refresh feeds only every few hours. Returns how many were told."""
@@ -26,7 +26,7 @@ def notify_session_changed(session_id: int, changes: list[str]) -> int:
     return len(subscribers)
 
 
-@task()
+@retried_task()
 def send_due_reminders() -> int:
     """Reminders for sessions starting soon; run by `manage.py send_teaching_reminders` (e.g. hourly)."""
     return reminders_send_due()

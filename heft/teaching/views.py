@@ -2,6 +2,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import public, requires
 from heft.accounts.permissions import Perm, has_perm
+from heft.audit.services import audit_view
+from heft.core.forms import add_service_error
+from heft.core.ratelimit import by_client_address, by_feed_token, rate_limited
 from heft.engines.timetable import PlanSpec
 from heft.programmes.models import Region
 from heft.teaching import charts, forms, planning, selectors, services
@@ -46,15 +50,6 @@ def _int_or_none(value) -> int | None:
 def _posted(request):
     """The form data of a POST (even an empty one, so that it is validated), None for a GET."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_error(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors by field, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- public: the timetable and its feeds ------------------------------------------------------------------
@@ -103,6 +98,7 @@ def _calendar_response(data: bytes, filename: str) -> HttpResponse:
 
 @public
 @require_http_methods(GET)
+@rate_limited("public_calendar_feeds", key=by_client_address)
 @cache_control(public=True, max_age=900)
 def feed_national(request):
     sessions = selectors.public_sessions().order_by("start")
@@ -111,6 +107,7 @@ def feed_national(request):
 
 @public
 @require_http_methods(GET)
+@rate_limited("public_calendar_feeds", key=by_client_address)
 @cache_control(public=True, max_age=900)
 def feed_region(request, region_code: str):
     region = get_object_or_404(Region, code=region_code)
@@ -121,6 +118,7 @@ def feed_region(request, region_code: str):
 
 @public
 @require_http_methods(GET)
+@rate_limited("calendar_feeds", key=by_feed_token)
 @never_cache
 def feed_trainee(request, token: str):
     """A trainee's private feed: the secret token in the address is the only key. Revoked or wrong: 404."""
@@ -156,7 +154,13 @@ def home(request):
             r["session"].pk for r in rows if selectors.check_in_open(r["session"], now)
         }
     if context["can_run"]:
-        runnable = selectors.sessions_runnable_by(user).filter(status=TeachingSession.Status.PUBLISHED)
+        # Community meetings are run by their groups' mentors; programme teams reach their registers from
+        # the community pages.
+        runnable = (
+            selectors.sessions_runnable_by(user)
+            .filter(status=TeachingSession.Status.PUBLISHED)
+            .exclude(kind=TeachingSession.Kind.COMMUNITY)
+        )
         context["run_recent"] = list(runnable.filter(end__lt=now).order_by("-start")[:5])
         context["run_next"] = list(runnable.filter(end__gte=now).order_by("start")[:8])
     return render(request, "teaching/home.jinja", context)
@@ -173,7 +177,9 @@ def session_detail(request, pk: int):
     runnable = selectors.sessions_runnable_by(user).filter(pk=pk).exists()
     context = {
         "session": session,
-        "can_edit": has_perm(user, Perm.PLAN_TIMETABLE) and selectors.can_plan(user, session.region),
+        "can_edit": has_perm(user, Perm.PLAN_TIMETABLE)
+        and session.kind != TeachingSession.Kind.COMMUNITY
+        and selectors.can_plan(user, session.region),
         "can_run": runnable,
         "check_in_open": selectors.check_in_open(session),
         "started": session.start <= timezone.now(),
@@ -236,7 +242,7 @@ def _plan_page(request, form, template: str, preview, save, context: dict):
                 try:
                     plan = save(spec, spec_data, result)
                 except ValidationError as error:
-                    _form_error(form, error)
+                    add_service_error(form, error)
                 else:
                     count = len(result.sessions)
                     messages.success(request, f"Saved {count} draft sessions. Check them, then publish.")
@@ -318,7 +324,7 @@ def session_edit(request, pk: int):
                 session=session, by=request.user, leads=form.cleaned_data["leads"], **form.changes()
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -354,7 +360,7 @@ def session_cancel(request, pk: int):
                 session=session, reason=cancel_form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _form_error(cancel_form, error)
+            add_service_error(cancel_form, error)
         else:
             if result is None:
                 messages.success(request, "Draft session deleted.")
@@ -381,7 +387,7 @@ def register(request, pk: int):
         try:
             changed = services.register_record(session=session, marks=form.marks(), by=request.user)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Register saved: {changed} change{'s' if changed != 1 else ''}.")
             return redirect("teaching:register", pk=session.pk)
@@ -394,6 +400,7 @@ def register(request, pk: int):
 
 @requires(Perm.ATTEND_SESSIONS)
 @require_POST
+@rate_limited("check_in")
 def check_in(request, pk: int):
     session = selectors.session_for(request.user, pk)
     form = forms.CheckInForm(request.POST)
@@ -421,7 +428,7 @@ def _trainee_session_page(request, pk: int, form_class, template: str, load, sav
         try:
             save(session, form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Saved. Thank you.")
             return redirect("teaching:session_detail", pk=session.pk)
@@ -513,7 +520,7 @@ def _release_page(request, trainee, *, own: bool):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"The release notice was emailed to {notice.supervisor_email}.")
             return redirect(request.path)
@@ -592,6 +599,8 @@ def attendance_chart(request):
 @never_cache
 def trainee_attendance(request, trainee_id: int):
     trainee = selectors.trainee_attendance_or_404(request.user, trainee_id)
+    with transaction.atomic():
+        audit_view(by=request.user, target=trainee, page="attendance")
     rows = selectors.trainee_sessions_with_records(trainee)
     past = [r for r in rows if r["session"].start <= timezone.now()]
     return render(request, "teaching/trainee_attendance.jinja", {"trainee": trainee, "rows": past})

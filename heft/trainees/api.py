@@ -4,7 +4,7 @@ Reading: programme teams and mentors within scope, and trainees for themselves. 
 teams (MANAGE_TRAINEES) within scope. A trainee out of scope is 404, as on the pages.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
 from heft.api.auth import require
+from heft.api.schemas import API_ERRORS
 from heft.engines.cct import LtftChange as LtftSpec
 from heft.engines.cct import ltft_flags
 from heft.trainees import services
@@ -23,6 +24,7 @@ from heft.trainees.selectors import (
     current_membership,
     curriculum_for,
     interruption_managed_by,
+    ltft_change_managed_by,
     membership_managed_by,
     progress_for,
     trainee_for,
@@ -36,7 +38,7 @@ class Message(Schema):
     detail: str
 
 
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message}
+ERRORS = {**API_ERRORS, 400: Message}
 
 
 class InterruptionOut(Schema):
@@ -66,6 +68,7 @@ class LtftChangeOut(Schema):
     start_date: date
     requested_on: date
     flags: list[str]
+    approved_at: datetime | None = None
 
     @staticmethod
     def resolve_flags(obj) -> list[str]:
@@ -164,6 +167,19 @@ def record_ltft_change(request, trainee_id: int, payload: LtftChangeIn):
     except ValidationError as error:
         return _refused(error)
     return Status(201, change)
+
+
+@router.post(
+    "/trainees/{trainee_id}/ltft-changes/{change_id}/approve", response={200: LtftChangeOut, **ERRORS}
+)
+def approve_ltft_change(request, trainee_id: int, change_id: int):
+    """Approve a non-standard working pattern (one flagged `needs_approval`)."""
+    require(request, Perm.MANAGE_TRAINEES)
+    change = ltft_change_managed_by(request.auth, trainee_id, change_id)
+    try:
+        return services.ltft_change_approve(change=change, by=request.auth)
+    except ValidationError as error:
+        return _refused(error)
 
 
 @router.get("/trainees/{trainee_id}/cct-estimate", response={200: CctEstimateOut, **ERRORS})

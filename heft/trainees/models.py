@@ -139,6 +139,11 @@ class LtftChange(models.Model):
     wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2)
     start_date = models.DateField()
     requested_on = models.DateField()
+    # A pattern other than the standard ones needs the programme team's approval (see ltft_change_approve).
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["membership", "start_date"]

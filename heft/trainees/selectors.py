@@ -104,6 +104,11 @@ def interruption_managed_by(user, trainee_pk: int, pk: int) -> Interruption:
     return get_object_or_404(membership.interruptions.all(), pk=pk)
 
 
+def ltft_change_managed_by(user, trainee_pk: int, pk: int) -> LtftChange:
+    membership = membership_managed_by(user, trainee_pk)
+    return get_object_or_404(membership.ltft_changes.all(), pk=pk)
+
+
 # --- the CCT estimate and the curriculum check ------------------------------------------------------------
 
 

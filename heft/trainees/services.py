@@ -122,6 +122,30 @@ def ltft_change_record(
     return change
 
 
+def ltft_change_approve(*, change: LtftChange, by) -> LtftChange:
+    """The programme team approves a non-standard working pattern. A standard one needs no approval."""
+    with transaction.atomic():
+        change = LtftChange.objects.select_for_update().get(pk=change.pk)
+        if not ltft_needs_approval(change):
+            raise ValidationError("This is a standard working pattern: it needs no approval.")
+        if change.approved_at:
+            raise ValidationError("This working pattern is already approved.")
+        change.approved_at, change.approved_by = timezone.now(), by
+        change.save(update_fields=["approved_at", "approved_by"])
+        audit_record(
+            by=by,
+            verb="ltft_change.approved",
+            target=change,
+            after={"approved_at": change.approved_at.isoformat()},
+        )
+    return change
+
+
+def ltft_needs_approval(change: LtftChange) -> bool:
+    flags = ltft_flags(LtftSpec(Fraction(str(change.wte)), change.start_date, change.requested_on))
+    return any(flag.code == "needs_approval" for flag in flags)
+
+
 def cct_estimate_update(*, membership: ProgrammeMembership, by) -> Estimate:
     """Work the CCT estimate out again from the membership's record and keep it if it changed."""
     with transaction.atomic():

@@ -12,5 +12,6 @@ urlpatterns = [
         "<int:pk>/interruptions/<int:interruption_pk>/return/", views.training_return, name="training_return"
     ),
     path("<int:pk>/ltft/", views.ltft_change_add, name="ltft_change_add"),
+    path("<int:pk>/ltft/<int:change_pk>/approve/", views.ltft_change_approve, name="ltft_change_approve"),
     path("<int:pk>/cct/", views.cct_recalculate, name="cct_recalculate"),
 ]

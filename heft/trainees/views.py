@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
+from heft.audit.services import audit_view
+from heft.core.forms import saved
 from heft.core.pagination import paginate
 from heft.trainees import services
 from heft.trainees.forms import InterruptionForm, LtftChangeForm, ReturnForm
@@ -14,6 +17,7 @@ from heft.trainees.models import Trainee
 from heft.trainees.selectors import (
     can_manage,
     interruption_managed_by,
+    ltft_change_managed_by,
     membership_managed_by,
     trainee_for,
     trainee_list_for,
@@ -35,7 +39,10 @@ def trainee_list(request):
 @require_http_methods(["GET", "HEAD"])
 @never_cache
 def trainee_detail(request, pk: int):
-    return _render_record(request, trainee_for(request.user, pk), own=False)
+    trainee = trainee_for(request.user, pk)
+    with transaction.atomic():
+        audit_view(by=request.user, target=trainee, page="trainee record")
+    return _render_record(request, trainee, own=False)
 
 
 @requires(Perm.VIEW_OWN_RECORD)
@@ -51,7 +58,7 @@ def me(request):
 def interruption_add(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = InterruptionForm(request.POST)
-    if _saved(
+    if saved(
         form,
         lambda: services.interruption_record(
             membership=membership, by=request.user, **form.service_arguments()
@@ -69,7 +76,7 @@ def interruption_add(request, pk: int):
 def training_return(request, pk: int, interruption_pk: int):
     interruption = interruption_managed_by(request.user, pk, interruption_pk)
     form = ReturnForm(request.POST)
-    if _saved(
+    if saved(
         form,
         lambda: services.training_return(interruption=interruption, by=request.user, **form.cleaned_data),
     ):
@@ -83,7 +90,7 @@ def training_return(request, pk: int, interruption_pk: int):
 def ltft_change_add(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = LtftChangeForm(request.POST)
-    if _saved(
+    if saved(
         form,
         lambda: services.ltft_change_record(
             membership=membership, by=request.user, **form.service_arguments()
@@ -98,27 +105,24 @@ def ltft_change_add(request, pk: int):
 
 @requires(Perm.MANAGE_TRAINEES)
 @require_POST
+def ltft_change_approve(request, pk: int, change_pk: int):
+    change = ltft_change_managed_by(request.user, pk, change_pk)
+    try:
+        services.ltft_change_approve(change=change, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Working pattern of {change} approved.")
+    return redirect("trainees:trainee_detail", pk=pk)
+
+
+@requires(Perm.MANAGE_TRAINEES)
+@require_POST
 def cct_recalculate(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     result = services.cct_estimate_update(membership=membership, by=request.user)
     messages.success(request, f"Estimated CCT date saved: {result.cct.day} {result.cct:%B %Y}.")
     return redirect("trainees:trainee_detail", pk=pk)
-
-
-def _saved(form, save) -> bool:
-    """Run `save` if the form is valid; put a service's refusal on the form. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _render_record(request, trainee: Trainee, *, own: bool, status: int = 200, **forms):

@@ -49,6 +49,16 @@ def test_out_of_scope_trainee_is_404(client, world, token_for):
     assert response.status_code == 404
 
 
+def test_staff_reading_a_trainee_is_audited_but_a_trainee_reading_themself_is_not(
+    client, world, token_for, client_for
+):
+    client.get(f"/api/v1/trainees/{world.trainee_a2.pk}", **bearer(token_for("regional_lead")))
+    viewed = AuditEvent.objects.get(verb="viewed")
+    assert viewed.actor == world.user("regional_lead") and viewed.target_id == str(world.trainee_a2.pk)
+    client_for("trainee").get(f"/api/v1/trainees/{world.trainee_a.pk}")
+    assert AuditEvent.objects.filter(verb="viewed").count() == 1
+
+
 def test_role_without_permission_is_403(client, world, token_for):
     response = client.get("/api/v1/trainees", **bearer(token_for("educator")))
     assert response.status_code == 403

@@ -27,6 +27,12 @@ def results(*, lost=0, receipts=4, closed_statuses=None):
         "wall": 0.02,
         "cpu": {"app": 0.02, "postgres": 0.01, "client": 0.001},
         "lock_waits": (2.0, 1.8),
+        "reads": {
+            "requests": 5,
+            "per_second": 250.0,
+            "cpu_ms": {"app": 6.0, "postgres": 1.5, "client": 0.5},
+            "statuses": {200: 5},
+        },  # fmt: skip
         "verify": {
             "trainees_checked": 5,
             "lost_or_wrong": lost,
@@ -50,6 +56,8 @@ def test_report_counts_only_what_was_sent_and_judges_the_targets():
     assert "| 200+ accepted submissions/s | 200/s | yes |" in text
     assert "| p95 under 300 ms | 100 ms | yes |" in text
     assert "--trainees 5" in text and "90% were waiting for a lock" in text
+    assert "only signed-in reads of a trainee's own list (5 GETs, as many in flight; answers 200: 5)" in text
+    assert "served 250 requests/s at 6.0 / 1.5 / 0.5 ms of CPU per request" in text
 
 
 def test_a_lost_list_fails_the_target_and_the_run():

@@ -83,7 +83,8 @@ def open_ranking_page(page, live_server, allocation, check=check_accessibility):
 
 
 def status(page):
-    return page.locator("#ranking [role='status']")
+    """The live region that announces each move: it stays in the page while the form is swapped."""
+    return page.locator("#ranking-status[role='status'][aria-live='polite']")
 
 
 def add(page, code: str, number: int):
@@ -133,10 +134,13 @@ def test_trainee_ranks_with_the_keyboard_and_submits_without_a_page_reload(
 ):
     open_ranking_page(page, live_server, allocation)
     page.evaluate("window.heftMarker = 'still here'")  # lost if any step reloads the whole page
+    # Screen readers announce changes to a live region they already know: it must never be replaced.
+    status(page).evaluate("region => { region.dataset.original = 'yes'; }")
 
     for number, code in enumerate(["R3", "R2", "ROT-A"], start=1):
         add(page, code, number)
     move_up_with_keyboard(page, "ROT-A", to=2)
+    expect(status(page)).to_have_attribute("data-original", "yes")
     assert_focus_on_controls_of(page, "ROT-A")
     page.keyboard.press("Space")  # the focus stayed: the same key moves it again
     expect(status(page)).to_contain_text("ROT-A moved to number 1.")

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     enter_totp,
     sign_in,
     totp_code,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -56,9 +57,10 @@ def test_home_page_for_anonymous_visitors(page, live_server):
     skip_link = page.get_by_role("link", name="Skip to main content")
     expect(skip_link).to_be_focused()
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.id === 'maincontent'"
-        " || location.hash === '#maincontent'"
+    wait_until(
+        page,
+        "() => document.activeElement && document.activeElement.id === 'maincontent'"
+        " || location.hash === '#maincontent'",
     )
     focused = page.evaluate("document.activeElement && document.activeElement.id")
     assert focused == "maincontent" or page.url.endswith("#maincontent")

@@ -1,6 +1,5 @@
-"""Communities of practice: formed by the engine, adjusted by hand, with meetings, notes and a calendar."""
-
-import datetime
+"""Communities of practice: formed by the engine, adjusted by hand, with shared notes (meetings: see
+test_meetings.py)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +7,7 @@ from django.urls import reverse
 
 from heft.audit.models import AuditEvent
 from heft.community import selectors, services
-from heft.community.models import CommunityGroup, GroupMeeting, GroupMember, GroupNote
+from heft.community.models import CommunityGroup, GroupMember, GroupNote
 from heft.trainees.models import Trainee
 from tests import factories as f
 
@@ -121,35 +120,6 @@ def test_choosing_a_lead_respects_capacity(world, two_groups, mentor):
     services.group_lead_set(group=second, mentor=mentor, by=lead)
     second.refresh_from_db()
     assert second.lead == mentor
-
-
-def test_the_lead_mentor_adds_meetings_and_members_get_a_calendar(world, two_groups, mentor, client_for):
-    group = two_groups[0]
-    GroupMember.objects.filter(trainee=world.trainee_a).update(
-        left_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
-    )
-    GroupMember.objects.create(group=group, trainee=world.trainee_a)
-    client = client_for("mentor")
-    url = reverse("community:group_meeting_add", args=[group.pk])
-    data = {
-        "topic": "Case discussion",
-        "day": "2027-01-14",
-        "starts": "18:30",
-        "ends": "20:00",
-        "online_link": "https://meet.heft.invalid/a",
-    }
-    assert client.post(url, data).status_code == 302
-    meeting = GroupMeeting.objects.get()
-    assert meeting.start == datetime.datetime(2027, 1, 14, 18, 30, tzinfo=datetime.UTC)  # GMT in January
-    assert client.post(url, {**data, "ends": "18:00"}).status_code == 400
-    assert client.post(url, {**data, "online_link": ""}).status_code == 400  # a place to meet is needed
-    trainee = client_for("trainee")
-    assert trainee.post(url, data).status_code == 404  # members do not schedule
-    calendar = trainee.get(reverse("community:group_calendar", args=[group.pk]))
-    assert calendar["Content-Type"].startswith("text/calendar")
-    body = calendar.content.decode()
-    assert "SUMMARY:" + group.name in body.replace("\r\n ", "") and "CATEGORIES:community" in body
-    assert f"UID:{meeting.uid}@heft-hub" in body
 
 
 def test_notes_are_shared_within_the_group_only(world, two_groups, client_for):

@@ -9,6 +9,7 @@ from heft.community.models import CommunityProfile, InterestArea, MentorAssignme
 from heft.trainees.selectors import trainees_visible_to
 from tests import factories as f
 from tests.community.conftest import trainee_with_account
+from tests.pages import page_text
 
 
 def test_matching_gives_mentors_up_to_their_capacity_and_explains(
@@ -86,7 +87,7 @@ def test_nobody_is_listed_without_consent(world, client_for):
     services.profile_save(
         user=trainee.user, interests=interests("homelessness"), listed=False, about="", by=trainee.user
     )
-    body = client_for("trainee").get(reverse("community:directory")).content.decode()
+    body = page_text(client_for("trainee").get(reverse("community:directory")))
     assert trainee.full_name not in body and "0 people listed" in body
 
 
@@ -101,13 +102,13 @@ def test_consenting_lists_and_withdrawing_removes_at_once(world, client_for):
     assert client.post(reverse("community:interests"), data).status_code == 302
     profile = CommunityProfile.objects.get(user=user)
     assert profile.listed and profile.listed_since
-    body = client.get(reverse("community:directory")).content.decode()
+    body = page_text(client.get(reverse("community:directory")))
     assert world.trainee_a.full_name in body and world.trainee_a.email in body
     assert "Homelessness, Research" in body and "Region A" in body and "Keen on research." in body
     assert client.post(reverse("community:interests"), {"interests": data["interests"]}).status_code == 302
     profile.refresh_from_db()
     assert not profile.listed and profile.listed_since is None and profile.about == ""
-    assert world.trainee_a.full_name not in client.get(reverse("community:directory")).content.decode()
+    assert world.trainee_a.full_name not in page_text(client.get(reverse("community:directory")))
     assert list(
         AuditEvent.objects.filter(verb__startswith="directory.").order_by("pk").values_list("verb", flat=True)
     ) == [
@@ -119,14 +120,18 @@ def test_consenting_lists_and_withdrawing_removes_at_once(world, client_for):
 def test_the_directory_filters_by_region_and_interest(world, client_for):
     a = trainee_with_account(world.scheme_a)
     b = trainee_with_account(world.scheme_b)
+    # Names that no other invented person on the page can share or contain, as two Faker names can.
+    for trainee, surname in ((a, "Fictional-Alpha"), (b, "Fictional-Beta")):
+        trainee.surname = surname
+        trainee.save()
     for trainee, codes in ((a, ["homelessness"]), (b, ["research"])):
         services.profile_save(
             user=trainee.user, interests=interests(*codes), listed=True, about="", by=trainee.user
         )
     client = client_for("mentor")
-    listed = client.get(reverse("community:directory"), {"region": "region-b"}).content.decode()
+    listed = page_text(client.get(reverse("community:directory"), {"region": "region-b"}))
     assert b.full_name in listed and a.full_name not in listed
-    listed = client.get(reverse("community:directory"), {"interest": "homelessness"}).content.decode()
+    listed = page_text(client.get(reverse("community:directory"), {"interest": "homelessness"}))
     assert a.full_name in listed and b.full_name not in listed
 
 

@@ -14,6 +14,7 @@ from heft.engines.cct import add_months
 from heft.trainees.models import ProgrammeMembership
 from tests import factories as f
 from tests.community.conftest import trainee_with_account
+from tests.pages import page_text
 
 D = datetime.date
 
@@ -71,7 +72,7 @@ def test_a_trainee_in_st3_expresses_interest_once_and_the_lead_sees_it(world, op
     with pytest.raises(ValidationError, match="already expressed interest"):
         services.interest_express(opportunity=opportunity, message="", by=st3.user)
     client.force_login(world.user("regional_lead"))
-    page = client.get(reverse("community:opportunity_interest", args=[opportunity.pk])).content.decode()
+    page = page_text(client.get(reverse("community:opportunity_interest", args=[opportunity.pk])))
     assert st3.full_name in page and st3.email in page and "I work in a Deep End practice now." in page
 
 

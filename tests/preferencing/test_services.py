@@ -7,14 +7,16 @@ from django.utils import timezone
 from heft.audit.models import AuditEvent
 from heft.preferencing import services
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList
+from heft.preferencing.selectors import window_with_membership
 from heft.preferencing.services import PreferencingError, VersionConflictError, WindowClosedError
+from tests import factories as f
 
 SOON = timezone.now() + datetime.timedelta(days=7)
 
 
 def submit(allocation, trainee, codes, **kwargs):
     return services.preferences_save(
-        window=allocation.window,
+        window_id=allocation.window.pk,
         trainee=trainee,
         rotation_codes=codes,
         submit=True,
@@ -83,6 +85,18 @@ def test_withdrawn_rotation_cannot_be_ranked(allocation):
 def test_trainee_of_another_scheme_cannot_rank(allocation, world):
     with pytest.raises(PreferencingError):
         submit(allocation, world.trainee_b, ["R2"])
+
+
+def test_only_members_of_the_window_s_scheme_and_intake_may_rank(allocation):
+    scheme, window = allocation.window.scheme, allocation.window
+    later_intake = f.MembershipFactory(scheme=scheme, intake="2027-02").trainee
+    with pytest.raises(PreferencingError, match="not allocated"):
+        submit(allocation, later_intake, ["R2"])
+    assert not window_with_membership(later_intake, window.pk).trainee_is_member
+    assert window_with_membership(allocation.trainees[0], window.pk).trainee_is_member
+    assert window_with_membership(allocation.trainees[0], window.pk + 1000) is None
+    assert window_with_membership(allocation.trainees[0], -(2**70)) is None  # beyond any id: not an error
+    assert not PreferenceList.objects.filter(trainee=later_intake).exists()
 
 
 def ranked_everyone(allocation):

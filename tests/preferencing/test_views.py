@@ -47,8 +47,10 @@ def test_htmx_request_gets_only_the_ranking_block(allocation, client):
     client.force_login(allocation.trainees[0].user)
     response = client.post(rank_url(allocation), {"version": 0, "action": "add:R3"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="ranking">')
-    assert "<html" not in body
+    # The block itself, and the announcement for the live region that stays in the page (out of band).
+    assert '<div id="ranking">' in body and "<html" not in body
+    announcement = "R3 added at number 1. Not submitted yet."
+    assert f'<span hx-swap-oob="innerHTML:#ranking-status">{announcement}</span>' in body
 
 
 def test_stale_page_is_told_to_reload(allocation, client):

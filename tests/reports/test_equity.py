@@ -15,6 +15,7 @@ from heft.programmes.models import PostCategory
 from heft.reports.selectors import exposure_rows, group_summaries, mode_summaries
 from heft.trainees.models import ProgrammeMembership
 from tests import factories as f
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 Day = datetime.date
@@ -87,7 +88,7 @@ def test_summaries_compare_heft_trainees_with_the_others(placed):
 def test_a_lead_sees_the_dashboard_with_charts_beside_their_numbers(client_for, placed):
     client = client_for("regional_lead")
     response = client.get(reverse("reports:equity"))
-    text = response.content.decode()
+    text = page_text(response)
     assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     assert "2 trainees counted." in text
     assert placed.trainee_a.full_name in text and placed.trainee_b.full_name not in text

@@ -1,40 +1,25 @@
-"""Access matrix entries for the practices app's routes (see access_matrix.py).
-
-Practice pages are open to every role (access_matrix.py lists them); a practice's Deep End decision is for
-programme teams whose region or schemes reach it; public data imports and the Deep End rule are national
-admins' alone.
+"""The records named in the practices routes' addresses in the access matrix (see access_matrix.py): region
+A's practice (from matrix_core.py) and a refused import in the log. The statuses are in docs/security.md.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from heft.practices.models import DataImport
-from tests.security.matrix_rules import (
-    NATIONAL,
-    PROGRAMME_TEAM,
-    ROLES,
-    TPD,
-    Route,
-    action,
-    api,
-    page,
-    route,
-    statuses,
-)
+from tests.security.matrix_rules import FormData
 
-_decide = action(PROGRAMME_TEAM, post_ok=400)
-_decide[1][TPD] = 404  # world.practice holds no post of the TPD's scheme: out of scope
+URL_KWARGS: dict[str, dict[str, str]] = {
+    "practices:import_detail": {"pk": "import_pk"},
+    "practices:import_problems": {"pk": "import_pk"},
+    "practices:practice_deep_end": {"ods_code": "practice_code"},
+    "api:get_practice_deprivation": {"ods_code": "practice_code"},
+    "api:get_import": {"import_id": "import_pk"},
+}
 
-ROUTES: dict[str, Route] = {
-    "practices:practice_deep_end": route(_decide, ods_code="practice_code"),
-    "practices:import_list": route(page([NATIONAL], post_ok=400)),
-    "practices:import_detail": route(page([NATIONAL]), pk="import_pk"),
-    "practices:import_problems": route(page([NATIONAL]), pk="import_pk"),
-    "practices:deep_end_rule": route(page([NATIONAL], post_ok=400)),
-    # The API. A POST with no file is refused as malformed once signed in, before any other check.
-    "api:list_practice_deprivation": route(api(ROLES)),
-    "api:get_practice_deprivation": route(api(ROLES), ods_code="practice_code"),
-    "api:list_deep_end_rules": route(api(ROLES)),
-    "api:list_imports": route((api([NATIONAL])[0], statuses(422, anonymous=401))),
-    "api:upload_import": route((api([NATIONAL])[0], statuses(422, anonymous=401))),  # the same address
-    "api:get_import": route(api([NATIONAL]), import_id="import_pk"),
+# The API's writes: an upload (an empty file: taken in for loading, and refused by the import later).
+BODIES = {
+    "api:upload_import": lambda v: FormData(
+        source="epraccur", file=SimpleUploadedFile("epraccur.csv", b"", content_type="text/csv")
+    ),
 }
 
 

@@ -1,44 +1,49 @@
-"""Access matrix entries for preferencing: trainees rank and answer offers; programme teams allocate."""
+"""The records named in the preferencing routes' addresses in the access matrix (see access_matrix.py):
+an open window for scheme A with a draft run and an offer to the signed-in trainee. The statuses are in
+docs/security.md.
+"""
 
 import datetime
 
 from django.utils import timezone
 
 from heft.preferencing.models import AllocationRun, Offer, PreferenceWindow
-from tests.security.matrix_rules import PROGRAMME_TEAM, TRAINEE, Route, action, api, page, route, statuses
 
-ROUTES: dict[str, Route] = {
-    "preferencing:my_rotations": route(page([TRAINEE])),
-    "preferencing:rank": route(page([TRAINEE], post_ok=200), pk="window_pk"),
-    "preferencing:offer_detail": route(page([TRAINEE]), pk="offer_pk"),
-    "preferencing:offer_respond": route(action([TRAINEE], post_ok=302), pk="offer_pk"),
-    "preferencing:window_list": route(page(PROGRAMME_TEAM, post_ok=400)),
-    "preferencing:trainee_import": route(page(PROGRAMME_TEAM, post_ok=400)),
-    "preferencing:window_detail": route(page(PROGRAMME_TEAM), pk="window_pk"),
-    "preferencing:window_close": route(action(PROGRAMME_TEAM, post_ok=302), pk="window_pk"),
-    "preferencing:window_remind": route(action(PROGRAMME_TEAM, post_ok=302), pk="window_pk"),
-    "preferencing:run_create": route(action(PROGRAMME_TEAM, post_ok=400), pk="window_pk"),
-    "preferencing:refill": route(action(PROGRAMME_TEAM, post_ok=302), pk="window_pk"),
-    "preferencing:reallocate": route(action(PROGRAMME_TEAM, post_ok=400), pk="window_pk"),
-    "preferencing:run_compare": route(page(PROGRAMME_TEAM), pk="window_pk"),
-    "preferencing:run_compare_chart": route(page(PROGRAMME_TEAM), pk="window_pk"),
-    "preferencing:membership_interrupt": route(
-        action(PROGRAMME_TEAM, post_ok=302), pk="window_pk", membership_pk="membership_a2_pk"
-    ),
-    "preferencing:window_export": route(
-        page(PROGRAMME_TEAM), pk="window_pk", what="export_what", fmt="export_fmt"
-    ),
-    "preferencing:run_detail": route(page(PROGRAMME_TEAM, post_ok=400), pk="run_pk"),
-    # The API. A POST with no body is refused as malformed (400) once signed in, before any other check.
-    "api:list_windows": route(api([*PROGRAMME_TEAM, TRAINEE])),
-    "api:get_my_preferences": route(api([TRAINEE]), window_id="window_pk"),
-    "api:put_my_preferences": route(api([TRAINEE]), window_id="window_pk"),  # the same address
-    "api:list_runs": route((api(PROGRAMME_TEAM)[0], statuses(400, anonymous=401)), window_id="window_pk"),
-    "api:create_run": route((api(PROGRAMME_TEAM)[0], statuses(400, anonymous=401)), window_id="window_pk"),
-    "api:get_run": route(api(PROGRAMME_TEAM), run_id="run_pk"),
-    "api:publish_run": route((statuses(405), statuses(400, anonymous=401)), run_id="run_pk"),
-    "api:list_my_offers": route(api([TRAINEE])),
-    "api:respond_to_offer": route((statuses(405), statuses(400, anonymous=401)), offer_id="offer_pk"),
+URL_KWARGS: dict[str, dict[str, str]] = {
+    "preferencing:rank": {"pk": "window_pk"},
+    "preferencing:offer_detail": {"pk": "offer_pk"},
+    "preferencing:offer_respond": {"pk": "offer_pk"},
+    "preferencing:window_detail": {"pk": "window_pk"},
+    "preferencing:window_close": {"pk": "window_pk"},
+    "preferencing:window_remind": {"pk": "window_pk"},
+    "preferencing:run_create": {"pk": "window_pk"},
+    "preferencing:refill": {"pk": "window_pk"},
+    "preferencing:reallocate": {"pk": "window_pk"},
+    "preferencing:run_compare": {"pk": "window_pk"},
+    "preferencing:run_compare_chart": {"pk": "window_pk"},
+    "preferencing:membership_interrupt": {"pk": "window_pk", "membership_pk": "membership_a2_pk"},
+    "preferencing:window_export": {"pk": "window_pk", "what": "export_what", "fmt": "export_fmt"},
+    "preferencing:run_detail": {"pk": "run_pk"},
+    "api:get_my_preferences": {"window_id": "window_pk"},
+    "api:put_my_preferences": {"window_id": "window_pk"},
+    "api:list_runs": {"window_id": "window_pk"},
+    "api:create_run": {"window_id": "window_pk"},
+    "api:get_run": {"run_id": "run_pk"},
+    "api:publish_run": {"run_id": "run_pk"},
+    "api:respond_to_offer": {"offer_id": "offer_pk"},
+}
+
+
+def _in_a_week() -> str:
+    return (timezone.now() + datetime.timedelta(days=7)).isoformat()
+
+
+# The API's writes, with a body each role could send: the permission, not the body, decides.
+BODIES = {
+    "api:put_my_preferences": lambda v: {"rotations": [], "submit": False},
+    "api:create_run": lambda v: {"mechanism": "serial-dictatorship"},
+    "api:publish_run": lambda v: {"respond_by": _in_a_week()},
+    "api:respond_to_offer": lambda v: {"accept": False},
 }
 
 

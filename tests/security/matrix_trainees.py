@@ -1,68 +1,51 @@
-"""Access matrix entries for the trainees app's routes (see access_matrix.py).
-
-Trainee records are personal data: programme teams and mentors read them within scope (trainee A2 is in
-region A and assigned to the mentor); only programme teams record time out, LTFT changes and CCT estimates;
-trainees read their own record only.
+"""The records named in the trainees routes' addresses in the access matrix (see access_matrix.py): trainee
+A2 (scheme A, region A, assigned to the mentor) with sick leave under way and an LTFT change awaiting
+approval. The statuses are in docs/security.md.
 """
 
 import datetime
 
-from heft.trainees.models import Interruption
-from tests.security.matrix_rules import (
-    ANON,
-    MENTOR,
-    PROGRAMME_TEAM,
-    TRAINEE,
-    Route,
-    action,
-    page,
-    route,
-    statuses,
-)
+from heft.trainees.models import Interruption, LtftChange
 
-READERS = [*PROGRAMME_TEAM, MENTOR]
+URL_KWARGS: dict[str, dict[str, str]] = {
+    "trainees:trainee_detail": {"pk": "trainee_a2_pk"},
+    "trainees:interruption_add": {"pk": "trainee_a2_pk"},
+    "trainees:training_return": {"pk": "trainee_a2_pk", "interruption_pk": "journey_interruption_pk"},
+    "trainees:ltft_change_add": {"pk": "trainee_a2_pk"},
+    "trainees:ltft_change_approve": {"pk": "trainee_a2_pk", "change_pk": "journey_ltft_change_pk"},
+    "trainees:cct_recalculate": {"pk": "trainee_a2_pk"},
+    "api:list_interruptions": {"trainee_id": "trainee_a2_pk"},
+    "api:record_interruption": {"trainee_id": "trainee_a2_pk"},
+    "api:return_to_training": {"trainee_id": "trainee_a2_pk", "interruption_id": "journey_interruption_pk"},
+    "api:list_ltft_changes": {"trainee_id": "trainee_a2_pk"},
+    "api:record_ltft_change": {"trainee_id": "trainee_a2_pk"},
+    "api:approve_ltft_change": {"trainee_id": "trainee_a2_pk", "change_id": "journey_ltft_change_pk"},
+    "api:get_cct_estimate": {"trainee_id": "trainee_a2_pk"},
+}
 
-
-def api_read() -> dict:
-    """A scoped API read of trainee A2: the trainee sees only themself (404 for anyone else)."""
-    return statuses(403, **{ANON: 401, TRAINEE: 404}, **dict.fromkeys(READERS, 200))
-
-
-# A POST with no JSON body is refused as malformed (400) once signed in, before any other check.
-API_WRITE = statuses(400, **{ANON: 401})
-
-ROUTES: dict[str, Route] = {
-    "trainees:trainee_list": route(page(READERS)),
-    "trainees:trainee_detail": route(page(READERS), pk="trainee_a2_pk"),
-    "trainees:me": route(page([TRAINEE])),
-    # Writes: an empty form is refused (400); recalculating needs no input.
-    "trainees:interruption_add": route(action(PROGRAMME_TEAM, post_ok=400), pk="trainee_a2_pk"),
-    "trainees:training_return": route(
-        action(PROGRAMME_TEAM, post_ok=400), pk="trainee_a2_pk", interruption_pk="journey_interruption_pk"
-    ),
-    "trainees:ltft_change_add": route(action(PROGRAMME_TEAM, post_ok=400), pk="trainee_a2_pk"),
-    "trainees:cct_recalculate": route(action(PROGRAMME_TEAM, post_ok=302), pk="trainee_a2_pk"),
-    # The API: reads and writes share an address.
-    **{
-        name: route((api_read(), API_WRITE), trainee_id="trainee_a2_pk")
-        for name in (
-            "api:list_interruptions",
-            "api:record_interruption",
-            "api:list_ltft_changes",
-            "api:record_ltft_change",
-        )
+# The API's writes, with bodies each role could send.
+BODIES = {
+    "api:record_interruption": lambda v: {"kind": "sick", "start_date": "2026-12-01"},
+    "api:return_to_training": lambda v: {"return_date": "2027-01-04"},
+    "api:record_ltft_change": lambda v: {
+        "wte": "0.8",
+        "start_date": "2027-06-01",
+        "requested_on": "2026-12-01",
     },
-    "api:return_to_training": route(
-        (statuses(405), API_WRITE), trainee_id="trainee_a2_pk", interruption_id="journey_interruption_pk"
-    ),
-    "api:get_cct_estimate": route((api_read(), statuses(405)), trainee_id="trainee_a2_pk"),
 }
 
 
 def kwargs(world) -> dict[str, str]:
-    """Sick leave under way for trainee A2, for the return-to-training routes."""
+    """Sick leave under way for trainee A2, for the return-to-training routes, and a non-standard LTFT
+    pattern awaiting approval."""
     membership = world.trainee_a2.memberships.get()
     interruption = Interruption.objects.create(
         membership=membership, kind=Interruption.Kind.SICK, start_date=datetime.date(2026, 11, 2)
     )
-    return {"journey_interruption_pk": interruption.pk}
+    change = LtftChange.objects.create(
+        membership=membership,
+        wte="0.75",
+        start_date=datetime.date(2027, 8, 4),
+        requested_on=datetime.date(2027, 1, 4),
+    )
+    return {"journey_interruption_pk": interruption.pk, "journey_ltft_change_pk": change.pk}

@@ -11,6 +11,7 @@ from heft.audit.models import AuditEvent
 from heft.teaching import selectors, services
 from heft.teaching.models import Attendance, Feedback, Reflection
 from tests import factories as f
+from tests.pages import page_text
 
 
 def register_url(session):
@@ -18,7 +19,7 @@ def register_url(session):
 
 
 def test_the_register_lists_the_trainees_in_the_educators_scope(client_for, world, teaching):
-    page = client_for("educator").get(register_url(teaching.now)).content.decode()
+    page = page_text(client_for("educator").get(register_url(teaching.now)))
     assert world.trainee_a.full_name in page and world.trainee_a2.full_name in page
     assert world.trainee_b.full_name not in page  # region B
     assert teaching.now.check_in_code in page
@@ -130,7 +131,7 @@ def test_feedback_is_aggregated_for_leads_without_names(client_for, world, teach
     summary = client_for("educator").get(reverse("teaching:feedback_summary")).content.decode()
     assert "4.0" in summary and "Street Drugs" in summary
     detail = client_for("educator").get(reverse("teaching:session_detail", kwargs={"pk": teaching.past.pk}))
-    page = detail.content.decode()
+    page = page_text(detail)
     assert "2 responses, average rating 4.0 out of 5" in page and "Stories" in page
     assert world.trainee_a.full_name not in page
 
@@ -145,5 +146,5 @@ def test_trainees_see_their_own_attendance(client_for, world, teaching):
     Attendance.objects.create(
         session=teaching.past, trainee=world.trainee_a, status="apologies", source="register"
     )
-    page = client_for("trainee").get(reverse("teaching:home")).content.decode()
+    page = page_text(client_for("trainee").get(reverse("teaching:home")))
     assert "Sent apologies" in page and teaching.regional_b.title not in page

@@ -2,8 +2,10 @@
 
 from django.urls import reverse
 
+from heft.audit.models import AuditEvent
 from heft.teaching.models import Attendance
 from tests import factories as f
+from tests.pages import page_text
 
 
 def record(session, trainee, status):
@@ -26,7 +28,7 @@ def test_attendance_by_session_region_and_trainee(client_for, world, teaching):
 def test_a_regional_lead_sees_only_their_trainees(client_for, world, teaching):
     record(teaching.past, world.trainee_a, "attended")
     record(teaching.past, world.trainee_b, "absent")
-    page = client_for("regional_lead").get(reverse("teaching:attendance"), {"by": "trainee"}).content.decode()
+    page = page_text(client_for("regional_lead").get(reverse("teaching:attendance"), {"by": "trainee"}))
     assert world.trainee_a.full_name in page and world.trainee_b.full_name not in page
     out_of_scope = reverse("teaching:trainee_attendance", kwargs={"trainee_id": world.trainee_b.pk})
     assert client_for("regional_lead").get(out_of_scope).status_code == 404
@@ -37,7 +39,7 @@ def test_a_scheme_administrator_sees_their_scheme(client_for, world, teaching):
     other = f.MembershipFactory(scheme=other_scheme).trainee
     record(teaching.past, world.trainee_a, "attended")
     record(teaching.past, other, "attended")
-    page = client_for("scheme_admin").get(reverse("teaching:attendance"), {"by": "trainee"}).content.decode()
+    page = page_text(client_for("scheme_admin").get(reverse("teaching:attendance"), {"by": "trainee"}))
     assert world.trainee_a.full_name in page and other.full_name not in page
 
 
@@ -57,3 +59,5 @@ def test_one_trainees_attendance_and_reflections(client_for, world, teaching):
     url = reverse("teaching:trainee_attendance", kwargs={"trainee_id": world.trainee_a.pk})
     page = client_for("regional_lead").get(url).content.decode()
     assert "Sent apologies" in page and teaching.future.title not in page
+    viewed = AuditEvent.objects.get(verb="viewed", target_id=str(world.trainee_a.pk))
+    assert viewed.actor == world.user("regional_lead") and viewed.after == {"page": "attendance"}

@@ -54,6 +54,21 @@ def test_ltft_changes_come_back_with_their_flags(world, lead):
     assert lead.get(url).json()[0]["wte"] == "0.65"
 
 
+def test_only_a_non_standard_pattern_is_approved(world, lead):
+    url = f"{BASE}/{world.trainee_a2.pk}/ltft-changes"
+    dates = {"requested_on": "2027-01-04"}
+    odd = lead.post(
+        url, {"wte": "0.65", "start_date": "2027-08-05", **dates}, content_type="application/json"
+    )
+    usual = lead.post(
+        url, {"wte": "0.8", "start_date": "2028-08-05", **dates}, content_type="application/json"
+    )
+    approved = lead.post(f"{url}/{odd.json()['id']}/approve")
+    assert approved.status_code == 200 and approved.json()["approved_at"]
+    refused = lead.post(f"{url}/{usual.json()['id']}/approve")
+    assert refused.status_code == 400 and "needs no approval" in refused.json()["detail"]
+
+
 def test_the_cct_estimate_says_how_it_was_worked_out(world, lead):
     lead.post(
         f"{BASE}/{world.trainee_a2.pk}/ltft-changes",

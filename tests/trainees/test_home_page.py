@@ -8,17 +8,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from heft.audit.models import AuditEvent
 from heft.community.models import CommunityGroup, GroupMember
 from heft.preferencing.models import Offer, PreferenceWindow
 from heft.teaching.models import Attendance, TeachingSession, TeachingYear
 from heft.trainees.models import CurriculumRequirement, ProgrammeMembership
 from tests import factories as f
+from tests.pages import page_text
 
 D = datetime.date
 
 
 def text(response) -> str:
-    spaced = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    spaced = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page_text(response)))
     return re.sub(r" ([,.;:)])", r"\1", spaced)
 
 
@@ -155,6 +157,33 @@ def test_an_ltft_change_from_the_page_shows_its_flags(world, client_for):
     body = text(client.get(reverse("trainees:trainee_detail", args=[world.trainee_a2.pk])))
     assert "Needs approval 75% is not a standard pattern" in body
     assert "Short notice Asked for 5 weeks and 0 days before it starts" in body
+
+
+def test_a_non_standard_pattern_is_approved_from_the_page(world, client_for):
+    lead = client_for("regional_lead")
+    lead.post(
+        reverse("trainees:ltft_change_add", args=[world.trainee_a2.pk]),
+        {"percent": "75", "start_date": "2027-08-05", "requested_on": "2027-01-04"},
+    )
+    change = world.trainee_a2.memberships.get().ltft_changes.get()
+    approve = reverse("trainees:ltft_change_approve", args=[world.trainee_a2.pk, change.pk])
+    detail = reverse("trainees:trainee_detail", args=[world.trainee_a2.pk])
+    assert "Approve 75% from 5 Aug 2027" in text(lead.get(detail))
+
+    elsewhere = world.trainee_b.memberships.get().ltft_changes.create(
+        wte="0.75", start_date=datetime.date(2027, 8, 5), requested_on=datetime.date(2027, 1, 4)
+    )
+    for trainee_pk in (world.trainee_a2.pk, world.trainee_b.pk):  # another region's change: never found
+        url = reverse("trainees:ltft_change_approve", args=[trainee_pk, elsewhere.pk])
+        assert lead.post(url).status_code == 404
+    assert lead.post(approve).status_code == 302
+    change.refresh_from_db()
+    assert change.approved_at is not None and change.approved_by == world.user("regional_lead")
+    body = text(lead.get(detail))
+    assert "Approved on" in body and "Approve 75%" not in body and "Needs approval" not in body
+    assert AuditEvent.objects.filter(verb="ltft_change.approved", target_id=str(change.pk)).exists()
+    lead.post(approve)  # a second approval changes nothing and says why
+    assert "already approved" in text(lead.get(detail))
 
 
 def test_returning_from_the_page(world, client_for):

@@ -66,6 +66,8 @@ def decode_text(data: bytes) -> str:
         ) from None
     if "\x00" in text:
         raise FileRefused([Problem(None, "The file holds binary data, not CSV text.")])
+    if not text.strip():  # only spaces and separators, such as U+001C, that bytes.strip() leaves
+        raise FileRefused([Problem(None, "The file is empty.")])
     return text
 
 
@@ -74,14 +76,23 @@ def csv_rows(text: str, progress: Progress | None = None) -> Iterator[tuple[int,
     total = text.count("\n") + (0 if text.endswith("\n") else 1)
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 1
-    for fields in reader:
-        if progress and reader.line_num % PROGRESS_EVERY == 0:
-            progress(reader.line_num, total)
-        if any(field.strip() for field in fields):
-            yield line, fields
-        line = reader.line_num + 1
+    try:
+        for fields in reader:
+            if progress and reader.line_num % PROGRESS_EVERY == 0:
+                progress(reader.line_num, total)
+            if any(field.strip() for field in fields):
+                yield line, fields
+            line = reader.line_num + 1
+    except csv.Error as error:  # e.g. a value longer than the csv module reads (131,072 characters)
+        message = f"Line {line} cannot be read as CSV ({error}): is it the right file?"
+        raise FileRefused([Problem(line, message)]) from None
     if progress:
         progress(total, total)
+
+
+def first_fields(text: str) -> list[str]:
+    """The fields of the first non-blank row; none when every row is blank."""
+    return next(csv_rows(text), (1, []))[1]
 
 
 def normalise(name: str) -> str:
@@ -178,5 +189,7 @@ def parse_number(value: str) -> float | None:
 
 
 def parse_whole_number(value: str) -> int | None:
+    """A whole number of at most 18 digits (more than any count or rank in these files; Python refuses to
+    convert one of thousands of digits), or None."""
     text = value.strip().replace(",", "")
-    return int(text) if re.fullmatch(r"\d+", text) else None
+    return int(text) if re.fullmatch(r"\d{1,18}", text) else None

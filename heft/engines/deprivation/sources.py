@@ -19,6 +19,7 @@ from heft.engines.deprivation.reading import (
     csv_rows,
     decode_text,
     duplicates,
+    first_fields,
     normalise,
     parse_number,
     parse_whole_number,
@@ -28,6 +29,11 @@ from heft.engines.deprivation.reading import (
 R = TypeVar("R")
 
 ODS_CODE = re.compile(r"[A-Z0-9]{3,8}")
+# The largest values a real file holds, with room to spare: anything beyond is a broken or wrong file, and
+# must be refused here rather than overflow a database column on the way in.
+MAX_IMD_SCORE = 100.0  # IMD scores run from 0 to about 93
+MAX_IMD_RANK = 100_000  # England has 32,844 LSOAs (2011) or 33,755 (2021)
+MAX_PATIENTS = 1_000_000  # patients of one practice in one area; the largest practices list about 100,000
 ENGLISH_LSOA = re.compile(r"E01\d{6}")
 
 SOURCE_NAMES = {
@@ -133,6 +139,8 @@ def read_epraccur(data: bytes, progress: Progress | None = None) -> Reading[OdsP
             skipped += not problems
         else:
             reading.records.append(practice)
+    if reading.rows == 0:
+        reading.problems.append(Problem(None, "The file has no rows: every line is blank."))
     reading.problems += duplicates(codes, "Organisation code", "organisation code")
     if skipped:
         reading.notes.append(
@@ -207,7 +215,7 @@ def read_fingertips(data: bytes, progress: Progress | None = None) -> Reading[Pr
     text = decode_text(data)
     table = read_table(text, FINGERTIPS_COLUMNS, reading.problems, progress)
     if table is None:
-        reading.problems += wrong_kind(next(csv_rows(text))[1], "fingertips", 1)
+        reading.problems += wrong_kind(first_fields(text), "fingertips", 1)
         return reading
     reading.rows = len(table.rows)
     at = table.positions
@@ -261,7 +269,7 @@ def read_fingertips(data: bytes, progress: Progress | None = None) -> Reading[Pr
             no_value += 1
             continue
         score = parse_number(value)
-        if score is None or score < 0:
+        if score is None or not 0 <= score <= MAX_IMD_SCORE:
             reading.problems.append(Problem(line, f"Value '{value}' is not a deprivation score.", "Value"))
             continue
         reading.records.append(PracticeScore(line, code, fields[at["area_name"]].strip(), score))
@@ -305,7 +313,7 @@ def read_iod(data: bytes, progress: Progress | None = None) -> Reading[AreaRow]:
     text = decode_text(data)
     table = read_table(text, IOD_COLUMNS, reading.problems, progress)
     if table is None:
-        reading.problems += wrong_kind(next(csv_rows(text))[1], "iod", 1)
+        reading.problems += wrong_kind(first_fields(text), "iod", 1)
         return reading
     reading.rows = len(table.rows)
     lsoa_header = table.header[table.positions["lsoa"]]
@@ -328,10 +336,16 @@ def read_iod(data: bytes, progress: Progress | None = None) -> Reading[AreaRow]:
             problems.append(Problem(line, f"'{code}' is not an English LSOA code (E01…).", "LSOA code"))
         if score is None or score < 0:
             problems.append(Problem(line, f"IMD score '{fields[at['score']]}' is not a number.", "IMD score"))
+        elif score > MAX_IMD_SCORE:
+            message = f"IMD score '{fields[at['score']]}' is more than {MAX_IMD_SCORE:.0f}."
+            problems.append(Problem(line, message, "IMD score"))
         if not rank:
             problems.append(
                 Problem(line, f"IMD rank '{fields[at['rank']]}' is not a whole number.", "IMD rank")
             )
+        elif rank > MAX_IMD_RANK:
+            message = f"IMD rank '{fields[at['rank']]}' is more than there are areas in England."
+            problems.append(Problem(line, message, "IMD rank"))
         if decile is None or not 1 <= decile <= 10:
             message = f"IMD decile '{fields[at['decile']]}' is not a whole number from 1 to 10."
             problems.append(Problem(line, message, "IMD decile"))
@@ -351,6 +365,7 @@ PATIENT_COLUMNS = {
     "patients": Column("NUMBER_OF_PATIENTS"),
 }
 SEXES = {"ALL", "MALE", "FEMALE"}
+LSOA_CODE_LENGTH = 9  # E01012345; Wales W01, Scotland's data zones S01
 
 
 @dataclass(frozen=True)
@@ -368,7 +383,7 @@ def read_lsoa_patients(data: bytes, progress: Progress | None = None) -> Reading
     text = decode_text(data)
     table = read_table(text, PATIENT_COLUMNS, reading.problems, progress)
     if table is None:
-        reading.problems += wrong_kind(next(csv_rows(text))[1], "lsoa_patients", 1)
+        reading.problems += wrong_kind(first_fields(text), "lsoa_patients", 1)
         return reading
     reading.rows = len(table.rows)
     at = table.positions
@@ -382,9 +397,12 @@ def read_lsoa_patients(data: bytes, progress: Progress | None = None) -> Reading
             problems.append(Problem(line, f"'{code}' is not a GP practice code.", "PRACTICE_CODE"))
         if not lsoa:
             problems.append(Problem(line, "The LSOA code is empty.", "LSOA_CODE"))
+        elif len(lsoa) > LSOA_CODE_LENGTH:  # codes elsewhere in the UK, or for "unknown", are no longer
+            message = f"'{lsoa[:20]}…' is not an LSOA code (at most {LSOA_CODE_LENGTH} characters)."
+            problems.append(Problem(line, message, "LSOA_CODE"))
         if sex not in SEXES:
             problems.append(Problem(line, f"Sex '{fields[at['sex']]}' is not ALL, MALE or FEMALE.", "SEX"))
-        if patients is None:
+        if patients is None or patients > MAX_PATIENTS:
             message = f"'{fields[at['patients']]}' is not a number of patients."
             problems.append(Problem(line, message, "NUMBER_OF_PATIENTS"))
         reading.problems += problems

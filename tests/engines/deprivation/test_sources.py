@@ -31,6 +31,7 @@ def messages(reading) -> list[tuple[int | None, str]]:
     [
         (b"", "The file is empty."),
         (b" \r\n\n", "The file is empty."),
+        (b"\x1c", "The file is empty."),  # a separator str.strip() removes but bytes.strip() keeps
         (b"PK\x03\x04rest-of-a-workbook", "spreadsheet or zip file, not CSV"),
         ("a,b\n".encode("utf-16"), "UTF-16"),
         (b"ok line\nY97001,CAF\xc9 SURGERY\n", "line 2 holds a byte (0xC9)"),
@@ -41,6 +42,12 @@ def test_unreadable_files_are_refused_with_a_reason(data, expected):
     with pytest.raises(FileRefused) as refused:
         decode_text(data)
     assert expected in refused.value.problems[0].message
+
+
+@pytest.mark.parametrize("reader", [read_epraccur, read_fingertips, read_iod, read_lsoa_patients])
+def test_a_file_of_blank_rows_is_refused(reader):
+    reading = reader(b"\x1c,\x1c\n , \n")
+    assert reading.problems and not reading.records
 
 
 def test_a_byte_order_mark_is_fine():
