@@ -244,6 +244,16 @@ def test_the_checks_find_each_kind_of_failure(page):
 
 
 FOCUS_IN_RANKING = "() => Boolean(document.querySelector('#ranking')?.contains(document.activeElement))"
+# htmx has finished: no request in flight, and the swapped content settled (only then has the new form
+# its htmx handler; layout.jinja makes that immediate).
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+
+
+def press_enter_in_place(page, step: str):
+    """Enter on a button that htmx handles: wait until htmx has settled, and prove the page never reloaded."""
+    page.keyboard.press("Enter")
+    assert wait_until(page, HTMX_IDLE), f"htmx never settled after: {step}"
+    assert page.evaluate("window.heftMarker") == "still here", f"the page reloaded at: {step}"
 
 
 def tab_to(page, selector: str, *, limit: int = 80):
@@ -289,13 +299,13 @@ def test_a_trainee_ranks_rotations_with_the_keyboard_alone(
 
     for number, code in enumerate(["R3", "ROT-A"], start=1):
         tab_to(page, f"button[value='add:{code}']")
-        page.keyboard.press("Enter")
+        press_enter_in_place(page, f"add {code}")
         expect(ranking_status(page)).to_contain_text(f"{code} added at number {number}.")
         # The page then puts focus on the added rotation's controls: Tab on only from there.
         assert wait_until(page, FOCUS_IN_RANKING), "focus never moved to the added rotation"
     # Focus stays on the added rotation's controls: its "Move up" is where Enter moves it again.
     expect(page.locator("#ranking button[value='up:ROT-A']")).to_be_focused()
-    page.keyboard.press("Enter")
+    press_enter_in_place(page, "move ROT-A up")
     expect(ranking_status(page)).to_contain_text("ROT-A moved to number 1.")
 
     # The ranking as htmx left it.
@@ -304,9 +314,8 @@ def test_a_trainee_ranks_rotations_with_the_keyboard_alone(
     assert not problems, "\n".join(problems)
 
     tab_to(page, "#ranking button[value='submit']")
-    page.keyboard.press("Enter")
+    press_enter_in_place(page, "submit")
     expect(page.locator("#ranking h2 .nhsuk-tag")).to_have_text("Submitted")
-    assert page.evaluate("window.heftMarker") == "still here"
     ranked = Preference.objects.filter(window=allocation.window, trainee=trainee).order_by("rank")
     assert list(ranked.values_list("rotation__code", flat=True)) == ["ROT-A", "R3"]
     problems = axe_violations(page, tags=WCAG_TAGS)
