@@ -10,6 +10,7 @@ from heft.accounts.permissions import Perm
 from heft.api.auth import API_AUTH, require
 from heft.api.checks import CheckedNinjaAPI
 from heft.api.pagination import Pagination
+from heft.api.reference import ApiReference, SchemaBuiltOnce
 from heft.api.schemas import API_ERRORS, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
 from heft.audit.services import audit_view
 from heft.community.api import router as community_router
@@ -35,7 +36,12 @@ APP_ROUTERS = [
     reports_router,
 ]
 
-api = CheckedNinjaAPI(
+
+class HeftApi(SchemaBuiltOnce, CheckedNinjaAPI):
+    """The checks every request passes, and the schema built once per process."""
+
+
+api = HeftApi(
     title="HEFT Hub API",
     version="1",
     description="Health Equity Focussed Training: programmes, practices and trainees. "
@@ -44,6 +50,8 @@ api = CheckedNinjaAPI(
     # Every operation counts against the caller's API limit (settings.HEFT_RATE_LIMITS["api"]); 429 after.
     throttle=[RateLimitThrottle("api")],
     urls_namespace="api",
+    # /api/v1/docs: the reference drawn on the server from the schema with the NHS.UK components.
+    docs=ApiReference(),
 )
 ERRORS = API_ERRORS
 
