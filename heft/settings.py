@@ -251,7 +251,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if DEBUG:
-    # Django's debug pages and the API docs use inline styles.
+    # Django's debug pages use inline styles.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"].append("'unsafe-inline'")
 
 # Every log line passes a filter that masks personal data and secrets (emails, GMC numbers, authenticator
