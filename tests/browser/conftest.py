@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "a-long-test-password"  # tests/factories.py UserFactory
 PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
 # Generous: CI runs the suite on a busy two-core machine, and a wait that times out fails the test.
 TIMEOUT_MS = 20_000
 # Anything not served by the live server (e.g. the NHS fonts on assets.nhs.uk): refused at once, so no

@@ -7,9 +7,9 @@ changes, so this test uses a page of its own that fails on script errors but not
 
 import pytest
 
-from tests.browser.conftest import PHONE, WCAG_TAGS, axe_violations
-from tests.browser.test_every_page import DESKTOP, horizontal_scroll, sign_in_as
-from tests.browser.wcag import check_target_size
+from tests.browser.conftest import DESKTOP, PHONE, WCAG_TAGS, axe_violations
+from tests.browser.test_every_page import sign_in_as
+from tests.browser.wcag import check_target_size, horizontal_scroll
 from tests.security.matrix_rules import NATIONAL
 
 pytestmark = pytest.mark.browser

@@ -23,8 +23,8 @@ from playwright.sync_api import expect
 
 from heft.preferencing.models import Offer, Preference
 from heft.teaching.models import Attendance, TeachingSession
-from tests.browser.conftest import PHONE, WCAG_TAGS, axe_violations, sign_in, wait_until
-from tests.browser.wcag import MAX_TABS, check_keyboard, check_target_size
+from tests.browser.conftest import DESKTOP, PHONE, WCAG_TAGS, axe_violations, sign_in, wait_until
+from tests.browser.wcag import check_keyboard, check_page, check_target_size, horizontal_scroll
 from tests.preferencing import conftest as preferencing_fixtures
 from tests.security import conftest as security_fixtures
 from tests.security import matrix_preferencing, matrix_teaching
@@ -36,11 +36,9 @@ kwarg_values = security_fixtures.kwarg_values  # the records the matrix's URLs n
 allocation = preferencing_fixtures.allocation  # scheme A's open window, rotations and ranked trainees
 
 LEAST_PRIVILEGED_FIRST = [ANON, TRAINEE, MENTOR, EDUCATOR, TPD, REGIONAL, NATIONAL]
-DESKTOP = {"width": 1280, "height": 800}
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 ERROR_SHOWN = ".nhsuk-error-summary, .nhsuk-error-message"
 ERROR_WAIT_MS = 10_000
-PHONE_TABS = 15  # the skip link, the header and its menu button, and the start of the page
 
 
 def least_privileged_role(entry: Route) -> str | None:
@@ -83,23 +81,6 @@ def sign_in_as(page, live_server, world, role: str):
     if role != ANON:
         sign_in(page, live_server, world.user(role), totp_secret=world.totp_secrets.get(role))
         expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
-
-
-def horizontal_scroll(page) -> list[str]:
-    content, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    return (
-        [f"scrolls sideways: content {content} px wide in a {window} px window"] if content > window else []
-    )
-
-
-def check_page(page, *, phone: bool, from_top: bool = True) -> list[str]:
-    """Every check on the page as it stands. At phone width the keyboard is checked for the first stops
-    only, where the folded header menu is: the rest of a page keeps its order and focus styles at any width,
-    and tabbing through every page twice would double the run."""
-    problems = axe_violations(page, tags=WCAG_TAGS) + check_target_size(page)
-    if phone:
-        problems += horizontal_scroll(page)
-    return problems + check_keyboard(page, from_top=from_top, max_tabs=PHONE_TABS if phone else MAX_TABS)
 
 
 # --- forms submitted empty ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from heft.core.navigation import PUBLIC_NAVIGATION
 from heft.programmes.models import PostCategory
 from tests import factories as f
 from tests.browser.conftest import (
+    DESKTOP,
     NOT_LOCAL,
     PHONE,
     TIMEOUT_MS,
@@ -19,8 +20,6 @@ from tests.browser.conftest import (
 from tests.content.factories import NewsFactory, PageFactory, TestimonialFactory, days_from_today
 
 pytestmark = pytest.mark.browser
-
-DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture

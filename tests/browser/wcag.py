@@ -11,6 +11,8 @@
 Each check returns a list of problems (empty when the page passes), so that one run can report every page.
 """
 
+from tests.browser.conftest import WCAG_TAGS, axe_violations
+
 TABBABLE = (
     "a[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [contenteditable], "
     "[tabindex]"
@@ -22,6 +24,7 @@ POINTER_TARGETS = (
 )
 # Beyond this many stops a page is long lists of the same controls: the first ones show how all behave.
 MAX_TABS = 60
+PHONE_TABS = 15  # the skip link, the header and its menu button, and the start of the page
 
 _SETUP = """
 (selector) => {
@@ -200,3 +203,20 @@ _TARGETS = """
 def check_target_size(page, minimum: int = 24) -> list[str]:
     """WCAG 2.2 2.5.8 Target Size (Minimum), measured from each target's bounding box."""
     return page.evaluate(_TARGETS, [POINTER_TARGETS, minimum])
+
+
+def horizontal_scroll(page) -> list[str]:
+    content, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return (
+        [f"scrolls sideways: content {content} px wide in a {window} px window"] if content > window else []
+    )
+
+
+def check_page(page, *, phone: bool, from_top: bool = True) -> list[str]:
+    """Every check on the page as it stands. At phone width the keyboard is checked for the first stops
+    only, where the folded header menu is: the rest of a page keeps its order and focus styles at any width,
+    and tabbing through every page twice would double the run."""
+    problems = axe_violations(page, tags=WCAG_TAGS) + check_target_size(page)
+    if phone:
+        problems += horizontal_scroll(page)
+    return problems + check_keyboard(page, from_top=from_top, max_tabs=PHONE_TABS if phone else MAX_TABS)
