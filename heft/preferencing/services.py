@@ -140,12 +140,18 @@ def _wait_for_saves_in_flight(window: PreferenceWindow) -> None:
 
 
 def _locked_list(window: PreferenceWindow, trainee: Trainee) -> PreferenceList:
-    """The trainee's list, created empty if need be, locked until the save commits. Creating it with ON
-    CONFLICT DO NOTHING lets racing first saves queue on the one row (get_or_create needs a savepoint and a
-    retry for that, two more round trips on most saves of a deadline rush)."""
-    empty = PreferenceList(window=window, trainee=trainee)
-    PreferenceList.objects.bulk_create([empty], ignore_conflicts=True)
-    return PreferenceList.objects.select_for_update().get(window=window, trainee=trainee)
+    """The trainee's list, created empty if need be, locked until the save commits: one statement, in which
+    racing first saves queue on the one row (get_or_create needs a savepoint and a retry for that, and a
+    separate SELECT ... FOR UPDATE one more round trip on every save of a deadline rush). Updating a row
+    locks it as FOR UPDATE does; setting the version to itself changes nothing."""
+    table = PreferenceList._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (window_id, trainee_id, status, version) VALUES (%s, %s, %s, 0)
+        ON CONFLICT (window_id, trainee_id) DO UPDATE SET version = {table}.version
+        RETURNING id, window_id, trainee_id, status, version, saved_at, submitted_at
+    """  # noqa: S608
+    params = [window.pk, trainee.pk, PreferenceList.Status.DRAFT]
+    return next(iter(PreferenceList.objects.raw(sql, params)))
 
 
 def _delete_ranked(window: PreferenceWindow, trainee: Trainee) -> None:
