@@ -100,17 +100,13 @@ def preferences_save(
                 "Your list was changed elsewhere since you opened this page. Reload it to see the latest."
             )
         before = _list_picture(plist)
-        _delete_ranked(window, trainee)
-        Preference.objects.bulk_create(
-            Preference(window=window, trainee=trainee, rotation_id=rotations[code], rank=rank)
-            for rank, code in enumerate(codes, start=1)
-        )
+        _replace_ranked(window, trainee, [rotations[code] for code in codes])
         now = timezone.now()
         plist.version += 1
         plist.saved_at = now
         plist.status = PreferenceList.Status.SUBMITTED if submit else PreferenceList.Status.DRAFT
         plist.submitted_at = now if submit else plist.submitted_at
-        plist.save(update_fields=["version", "saved_at", "status", "submitted_at"])
+        _update_list(plist)
         verb = "preferences.submitted" if submit else "preferences.saved"
         audit_record(
             by=by, verb=verb, target=plist, before=before, after={**_list_picture(plist), "ranked": codes}
@@ -154,13 +150,35 @@ def _locked_list(window: PreferenceWindow, trainee: Trainee) -> PreferenceList:
     return next(iter(PreferenceList.objects.raw(sql, params)))
 
 
-def _delete_ranked(window: PreferenceWindow, trainee: Trainee) -> None:
-    """The list's ranked rows, deleted in SQL: rows of this table have no signals, cascades or dependants,
-    so the ORM's delete (0.3 ms of CPU to find that out on every save) would run this same statement."""
+# The rows a save writes, in SQL: on every save of a deadline rush the ORM spends several times the CPU of
+# the statements themselves (0.3 ms to find that a delete has no signals or cascades, 0.5 ms to insert a list
+# of a dozen). These tables have no signals, cascades or dependants, so the ORM would run these same
+# statements; only table names and placeholders are formatted in.
+
+
+def _replace_ranked(window: PreferenceWindow, trainee: Trainee, rotation_ids: list[int]) -> None:
+    """The list's ranked rows: rotation_ids[0] at rank 1 and so on."""
     table = Preference._meta.db_table
     with connection.cursor() as cursor:
         sql = f"DELETE FROM {table} WHERE window_id = %s AND trainee_id = %s"  # noqa: S608
         cursor.execute(sql, [window.pk, trainee.pk])
+        if not rotation_ids:
+            return
+        rows = [
+            (window.pk, trainee.pk, rotation_id, rank) for rank, rotation_id in enumerate(rotation_ids, 1)
+        ]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        sql = f"INSERT INTO {table} (window_id, trainee_id, rotation_id, rank) VALUES {values}"  # noqa: S608
+        cursor.execute(sql, [value for row in rows for value in row])
+
+
+def _update_list(plist: PreferenceList) -> None:
+    table, moment = PreferenceList._meta.db_table, connection.ops.adapt_datetimefield_value
+    sql = f"UPDATE {table} SET version = %s, saved_at = %s, status = %s, submitted_at = %s WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [plist.version, moment(plist.saved_at), plist.status, moment(plist.submitted_at), plist.pk]
+        )
 
 
 def _refuse_if_closed(window: PreferenceWindow) -> None:
