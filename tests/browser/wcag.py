@@ -24,6 +24,8 @@ POINTER_TARGETS = (
 )
 # Beyond this many stops a page is long lists of the same controls: the first ones show how all behave.
 MAX_TABS = 60
+# The skip link: the NHS.UK pages' and the Django admin's.
+SKIP_LINKS = "a.nhsuk-skip-link, a.skip-to-content-link"
 PHONE_TABS = 15  # the skip link, the header and its menu button, and the start of the page
 
 _SETUP = """
@@ -96,9 +98,9 @@ _INSPECT_FOCUS = """
   }
   k.visited.push(el);
   k.previous = el;
-  return {done: false, what: k.describe(el), skipLink: el.classList.contains('nhsuk-skip-link'), problems};
+  return {done: false, what: k.describe(el), skipLink: el.matches('SKIP_LINKS'), problems};
 }
-"""
+""".replace("SKIP_LINKS", SKIP_LINKS)
 
 _NOT_REACHED = """
 () => {
@@ -151,7 +153,7 @@ def check_keyboard(page, *, from_top: bool = True, max_tabs: int = MAX_TABS) -> 
 
 def check_skip_link(page) -> list[str]:
     """Enter on the skip link moves focus to the main content: the next Tab lands inside it."""
-    skip_link = page.locator("a.nhsuk-skip-link")
+    skip_link = page.locator(SKIP_LINKS).first
     if not skip_link.count():
         return ["has no skip link"]
     skip_link.focus()
