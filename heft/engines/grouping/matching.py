@@ -58,7 +58,7 @@ def match_mentors(members: list[Member], mentors: list[Mentor]) -> Matching:
         for member in members:
             result.unmatched[member.id] = "No mentor has room: raise a capacity or add a mentor."
         return result
-    rows, columns = linear_sum_assignment(_costs(members, places))
+    rows, columns = linear_sum_assignment(cost_table(members, places))
     for row, column in zip(rows, columns, strict=True):
         member, mentor = members[row], places[column]
         result.pairs[member.id] = mentor.id
@@ -73,7 +73,11 @@ def match_mentors(members: list[Member], mentors: list[Mentor]) -> Matching:
     return result
 
 
-def _costs(members: list[Member], places: list[Mentor]) -> np.ndarray:
+def cost_table(members: list[Member], places: list[Mentor]) -> np.ndarray:
+    """The cost of each trainee (row) at each mentor place (column). Each weight is more than the most all
+    smaller ones can add up to, so the assignment first has the fewest long journeys, then the fewest
+    outside the trainee's own locality, then the fewest away from a preferred mentor, then the fewest
+    without a shared interest."""
     n = len(members)
     interest = 1
     preferred = n * interest + 1
