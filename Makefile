@@ -53,6 +53,7 @@ format: install
 bench: install
 	HEFT_ENVIRONMENT=test $(BIN)/python -m bench.allocation
 	HEFT_ENVIRONMENT=test $(BIN)/python -m bench.practices
+	$(BIN)/python -m bench.journey
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles db.sqlite3
