@@ -17,8 +17,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,18 @@ def retry_policy() -> tuple[int, timedelta]:
 def retry_wait(attempt: int, first_wait: timedelta) -> timedelta:
     """The wait after failed attempt number `attempt` (1, 2, ...): first_wait, doubling each time."""
     return first_wait * 2 ** (attempt - 1)
+
+
+def enqueue_with_change(the_task, *args, **kwargs) -> None:
+    """Queue a task that follows from the change the current transaction is making (an email about it),
+    so that it is neither lost nor sent for a change that did not happen. The database queue stores the
+    task in that same transaction: it commits or rolls back with the change, and a process that dies just
+    after the commit cannot lose it. A queue outside the database (the immediate one in tests, which runs
+    the task at once) is only handed the task once the change has committed."""
+    if isinstance(the_task.get_backend(), DatabaseBackend):
+        the_task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
 
 
 def retried_task(**task_options):

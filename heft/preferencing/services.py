@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from heft.audit.services import audit_record
+from heft.core.tasks import enqueue_with_change
 from heft.engines.allocation import ENGINE_VERSION, ProblemError, solve
 from heft.preferencing import tasks
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
@@ -112,7 +113,7 @@ def preferences_save(
             by=by, verb=verb, target=plist, before=before, after={**_list_picture(plist), "ranked": codes}
         )
         if submit:
-            transaction.on_commit(lambda: tasks.send_preference_receipt.enqueue(plist.pk))
+            enqueue_with_change(tasks.send_preference_receipt, plist.pk)
         # The deadline may have passed while this save ran: then it is refused whole.
         _refuse_if_closed(window)
     return plist
@@ -326,12 +327,10 @@ def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = 
                 target=run,
                 after={"offers_made": len(changed["made"]), "offers_withdrawn": len(changed["withdrawn"])},
             )
+            if notify:
+                enqueue_with_change(tasks.send_offer_emails, run.pk, changed["made"], changed["withdrawn"])
     except IntegrityError as error:  # a publish by someone else got there first
         raise PreferencingError("Another run was published at the same moment. Reload and check.") from error
-    if notify:
-        transaction.on_commit(
-            lambda: tasks.send_offer_emails.enqueue(run.pk, changed["made"], changed["withdrawn"])
-        )
     return run
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from heft.accounts.models import hash_token
 from heft.audit.services import audit_record, snapshot
+from heft.core.tasks import enqueue_with_change
 from heft.engines.timetable import Plan, PlanSpec
 from heft.programmes.models import Region
 from heft.teaching import emails
@@ -177,8 +178,7 @@ def session_create(
         audit_record(by=by, verb="teaching_session.created", target=session, after=snapshot(session))
         if publish:
             _publish(session, by)
-    if publish:
-        _remind_after_commit()
+            _queue_reminders()
     return session
 
 
@@ -224,7 +224,7 @@ def session_update(*, session: TeachingSession, by, leads=None, **changes) -> Te
             before["year"], after["year"] = year_before, session.year_id
         audit_record(by=by, verb="teaching_session.updated", target=session, before=before, after=after)
         if changed and session.is_published:
-            _notify_after_commit(session, [_describe(name, before[name], after[name]) for name in changed])
+            _notify_members(session, [_describe(name, before[name], after[name]) for name in changed])
     return session
 
 
@@ -273,7 +273,7 @@ def session_publish(*, session: TeachingSession, by) -> TeachingSession:
         if session.status != Status.DRAFT:
             raise ValidationError("Only a draft session can be published.")
         _publish(session, by)
-    _remind_after_commit()
+        _queue_reminders()
     return session
 
 
@@ -285,7 +285,7 @@ def sessions_publish_drafts(*, year: TeachingYear, region: Region | None, by) ->
         drafts = list(_sessions_in_scope(year, region).filter(status=Status.DRAFT).select_for_update())
         for session in drafts:
             _publish(session, by)
-    _remind_after_commit()
+        _queue_reminders()
     return len(drafts)
 
 
@@ -320,21 +320,21 @@ def session_cancel(*, session: TeachingSession, reason: str, by) -> TeachingSess
             before={"status": Status.PUBLISHED},
             after={"status": Status.CANCELLED, "reason": reason.strip()},
         )
-        _notify_after_commit(session, [f"Cancelled: {reason.strip()}"])
+        _notify_members(session, [f"Cancelled: {reason.strip()}"])
     return session
 
 
-def _notify_after_commit(session: TeachingSession, changes: list[str]) -> None:
+def _notify_members(session: TeachingSession, changes: list[str]) -> None:
     from heft.teaching.tasks import notify_session_changed
 
-    transaction.on_commit(lambda: notify_session_changed.enqueue(session.pk, changes))
+    enqueue_with_change(notify_session_changed, session.pk, changes)
 
 
-def _remind_after_commit() -> None:
+def _queue_reminders() -> None:
     """A session published close to its start still gets its reminders."""
     from heft.teaching.tasks import send_due_reminders
 
-    transaction.on_commit(send_due_reminders.enqueue)
+    enqueue_with_change(send_due_reminders)
 
 
 # --- attendance -------------------------------------------------------------------------------------------

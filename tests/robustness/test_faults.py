@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from heft.audit.models import AuditEvent
 from heft.core.tasks import retry_wait
+from heft.preferencing import services
 from heft.preferencing.models import Preference, PreferenceList
 from tests.preferencing.conftest import make_window
 
@@ -254,6 +255,29 @@ def task_page(result: DBTaskResult) -> str:
 def time_passes(until) -> None:
     """What waiting does: the retry falls due."""
     DBTaskResult.objects.filter(status="READY").update(run_after=until)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_is_queued_in_the_saves_own_transaction_and_rolls_back_with_it(world, database_tasks):
+    window = make_window(world.scheme_a)
+    trainee_user = world.user("trainee")
+
+    def save():
+        services.preferences_save(
+            window_id=window.pk, trainee=world.trainee_a, rotation_codes=[world.rotation_a.code],
+            submit=True, by=trainee_user,
+        )  # fmt: skip
+
+    with transaction.atomic():
+        save()
+        # Queued before the commit, in the same transaction: a crash after the commit cannot lose it.
+        assert len(receipts()) == 1
+        transaction.set_rollback(True)  # the change does not happen, so neither does its email
+    assert receipts() == [] and not PreferenceList.objects.filter(window=window).exists()
+
+    save()
+    [queued] = receipts()
+    assert queued.status == "READY" and PreferenceList.objects.get(window=window).version == 1
 
 
 @pytest.mark.django_db(transaction=True)
