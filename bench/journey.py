@@ -55,7 +55,9 @@ from heft.engines.cct import (
     spec_from_dict,
 )
 from heft.engines.grouping import Grouping, Matching, Member, Mentor, form_groups, match_mentors
+from heft.engines.grouping.groups import group_count
 from heft.engines.grouping.matching import cost_table
+from heft.engines.grouping.shares import shares
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20260805
@@ -389,7 +391,29 @@ def grouping_checks(members: list[Member], leads: list[Mentor], result: Grouping
             all(any("choose a lead by hand" in r for r in g.reasons) for g in leaderless),
             f"{len(leaderless)} without a lead",
         ),
+        _shared_out_check(members, result),
     ]
+
+
+def _shared_out_check(members: list[Member], result: Grouping) -> Check:
+    """A locality's own groups each get their share of its training years and HEFT modes (counts differ by
+    at most one), counting its own trainees: others who joined from elsewhere come on top."""
+    uneven, localities = 0, 0
+    for locality in sorted({m.locality for m in members}):
+        own = [g for g in result.groups if any(r.startswith(f"{locality}: ") for r in g.reasons)]
+        localities += bool(own)
+        for attribute in ("year", "mode"):
+            for value in {getattr(m, attribute) for m in members if m.locality == locality}:
+                counts = [
+                    sum(1 for m in g.members if m.locality == locality and getattr(m, attribute) == value)
+                    for g in own
+                ]
+                uneven += bool(counts) and max(counts) - min(counts) > 1
+    return Check(
+        "each locality's own groups: every training year and HEFT mode shared out evenly (1 apart at most)",
+        uneven == 0,
+        f"{uneven} uneven in {localities} localities",
+    )
 
 
 def matching_checks(members: list[Member], mentors: list[Mentor], result: Matching) -> list[Check]:
@@ -674,9 +698,26 @@ def measure_grouping(every: list[Instance]) -> dict:
     return {
         "rows": rows,
         "by_region": {"times": by_region_times, "groups": sum(len(g.groups) for g in results)},
+        "shares": time_shares(every[0]),
         "checks": checks,
         "memory": traced(lambda: form_groups(members, leads, min_size=low, max_size=high)),
     }
+
+
+def time_shares(instance: Instance) -> dict:
+    """Where a region's time goes: each locality's shares of years and modes (a CP-SAT programme apiece),
+    timed apart, outside `form_groups`, for the localities with enough trainees for a group."""
+    low, high = GROUP_SIZE
+    members = instance.joined("members")
+    seconds, programmes = 0.0, 0
+    for locality in sorted({m.locality for m in members}):
+        people = [m for m in members if m.locality == locality]
+        count = group_count(len(people), low, high)
+        if count:
+            placed = sorted(people, key=lambda m: (m.year, m.mode, m.id))[: count * high]
+            seconds += _once(lambda p=placed, c=count: shares(p, c))[0]
+            programmes += 1
+    return {"instance": instance.name, "seconds": seconds, "programmes": programmes}
 
 
 def measure_matching(every: list[Instance]) -> tuple[dict, dict]:
@@ -887,10 +928,16 @@ def _grouping_section(results: dict) -> list[str]:
             f"| {len(result.groups):,} | {len(result.unplaced):,} | {leaderless:,} |"
         )
     by_region = groups["by_region"]
+    share_of_region = groups["shares"]["seconds"] / statistics.median(groups["rows"][0]["times"])
     lines += [
         f"| {national.name}, by region ({len(national.regions)} calls) | {national.trainees:,} "
         f"| {len(national.joined('leads')):,} | {len(by_region['times'])} | {_spread(by_region['times'])} "
         f"| {by_region['groups']:,} | | |",
+        "",
+        f"On {groups['shares']['instance']}, choosing how many of each training year and HEFT mode each "
+        f"group gets took {_time(groups['shares']['seconds'])} in all for its "
+        f"{groups['shares']['programmes']} localities with a group of their own (a small CP-SAT programme "
+        f"each, timed apart, outside `form_groups`): {share_of_region:.0%} of the region's median run.",
         "",
         "| `match_mentors` | trainees x places (cost cells) | runs | median | max | per cost cell | matched "
         "| long journeys | same area, other locality |",

@@ -1,9 +1,9 @@
 """Forming communities of practice for a region.
 
 1. Each locality with enough trainees forms its own groups: as many as bring the group size nearest the
-   middle of the range. Trainees are dealt round the groups by training year and HEFT mode (rotation or
-   enrolment only), so every group gets its share of each; then trainees of the same year and mode swap
-   between groups when that puts people with shared interests together.
+   middle of the range. Every group gets its share of each training year and of both HEFT modes (rotation
+   and enrolment only): see shares.py. Then trainees of the same year and mode swap between groups when
+   that puts people with shared interests together.
 2. Trainees left over (localities too small for a group) form groups with others of their area.
 3. Anyone still left joins the nearest group with room; if no group has room and enough remain, they form
    a group of their own. Whoever is left after that is reported with the reason.
@@ -26,6 +26,7 @@ from heft.engines.grouping.model import (
     Mentor,
     journey,
 )
+from heft.engines.grouping.shares import shares
 
 SWAP_PASSES = 4
 
@@ -97,22 +98,19 @@ def group_count(n: int, min_size: int, max_size: int) -> int:
 
 
 def _form(people: list[Member], min_size: int, max_size: int) -> tuple[list[Group], list[Member]]:
-    """Deal people round the groups in training year and mode order, so each group gets its share of each."""
+    """Groups of even size, each with its share of every training year and of both HEFT modes."""
     count = group_count(len(people), min_size, max_size)
     if count == 0:
         return [], list(people)
-    placed = min(len(people), count * max_size)
-    sizes = [placed // count + (1 if i < placed % count else 0) for i in range(count)]
-    groups = [Group(members=[]) for _ in range(count)]
     ordered = sorted(people, key=lambda m: (m.year, m.mode, m.id))
-    turn = 0
-    for member in ordered[:placed]:
-        while len(groups[turn % count].members) >= sizes[turn % count]:
-            turn += 1
-        groups[turn % count].members.append(member)
-        turn += 1
+    placed = ordered[: min(len(people), count * max_size)]
+    groups = [Group(members=[]) for _ in range(count)]
+    for kind, counts in shares(placed, count).items():
+        of_kind = iter(m for m in placed if (m.year, m.mode) == kind)
+        for group, n in zip(groups, counts, strict=True):
+            group.members += [next(of_kind) for _ in range(n)]
     _swap_for_interests(groups)
-    return groups, ordered[placed:]
+    return groups, ordered[len(placed) :]
 
 
 def _swap_for_interests(groups: list[Group]) -> None:

@@ -105,6 +105,45 @@ def test_each_locality_mixes_training_years_evenly(people, size_range):
                 assert max(per_group) - min(per_group) <= 1, (locality, year, per_group)
 
 
+def members_in_one_locality():
+    """One locality's trainees, with any share of enrolment-only members (from none to all)."""
+    person = st.tuples(st.integers(0, 3), st.booleans())
+    return st.lists(person, min_size=1, max_size=60).map(
+        lambda rows: [
+            Member(f"t{i:03d}", "Avon", "north", year, "enrolment_only" if enrolled else "rotation")
+            for i, (year, enrolled) in enumerate(rows)
+        ]
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(people=members_in_one_locality(), size_range=sizes)
+def test_a_localitys_groups_share_out_years_and_both_heft_modes_evenly(people, size_range):
+    low, high = size_range
+    result = form_groups(people, [], min_size=low, max_size=high)
+    sizes_ = [len(g.members) for g in result.groups]
+    assert not sizes_ or max(sizes_) - min(sizes_) <= 1
+    placed = [m for g in result.groups for m in g.members]
+    for attribute in ("year", "mode"):
+        for value in {getattr(m, attribute) for m in placed}:
+            # Each group has its share: with as many as there are groups, every group has at least one.
+            per_group = [sum(1 for m in g.members if getattr(m, attribute) == value) for g in result.groups]
+            assert max(per_group) - min(per_group) <= 1, (attribute, value, per_group)
+
+
+def test_enrolment_only_members_are_not_left_together_in_one_group():
+    # Dealt round the groups in year order, one group would be all rotation and the other enrolment only.
+    people = [
+        Member("a", "Avon", "north", 1, "rotation"),
+        Member("b", "Avon", "north", 1, "enrolment_only"),
+        Member("c", "Avon", "north", 2, "rotation"),
+        Member("d", "Avon", "north", 2, "enrolment_only"),
+    ]
+    result = form_groups(people, [], min_size=2, max_size=2)
+    assert [sorted(m.mode for m in g.members) for g in result.groups] == [["enrolment_only", "rotation"]] * 2
+    assert [sorted(m.year for m in g.members) for g in result.groups] == [[1, 2]] * 2
+
+
 def test_a_worked_example_explains_itself():
     people = [
         Member(f"a{i}", "Avon", "north", year=i % 3 + 1, mode=("rotation", "enrolment_only")[i % 2])
