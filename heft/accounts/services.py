@@ -2,10 +2,12 @@
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from heft.accounts.models import ApiToken, hash_token
+from heft.accounts.models import ApiToken, Role, RoleAssignment, User, hash_token
 from heft.audit.services import audit_record
 
 
@@ -42,3 +44,19 @@ def user_sessions_end(*, user, by) -> int:
                 by=by, verb="user.signed_out_everywhere", target=user, after={"sessions": len(theirs)}
             )
     return len(theirs)
+
+
+def national_admin_create(*, email: str, by: str) -> User:
+    """The first national admin of a new installation (accounts are never made by sign-up): a sign-in
+    with no usable password yet, and the role. `by` names who ran it, for the audit trail."""
+    email = User.objects.normalize_email(email.strip()).lower()  # as every sign-in is stored
+    validate_email(email)
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(f"There is already a sign-in for {email}: give it the role in the admin.")
+        user = User(email=email)
+        user.set_unusable_password()
+        user.save()
+        role = RoleAssignment.objects.create(user=user, role=Role.NATIONAL_ADMIN)
+        audit_record(by=by, verb="user.created", target=user, after={"email": email, "role": role.role})
+    return user
