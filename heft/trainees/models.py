@@ -91,6 +91,10 @@ class Placement(models.Model):
                 name="placement_dates_in_order", condition=Q(end_date__gte=F("start_date"))
             ),
             models.CheckConstraint(name="placement_wte_in_range", condition=Q(wte__gt=0) & Q(wte__lte=1)),
+            # Two posts may start together (a split post); the same post twice from one date is a mistake.
+            models.UniqueConstraint(
+                fields=["membership", "post", "start_date"], name="placement_once_per_post_and_start"
+            ),
         ]
 
     def __str__(self):
@@ -125,7 +129,9 @@ class Interruption(models.Model):
             models.CheckConstraint(
                 name="interruption_dates_in_order",
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-            )
+            ),
+            # Time out never overlaps (interruption_record checks); this keeps two from one date out.
+            models.UniqueConstraint(fields=["membership", "start_date"], name="interruption_one_per_start"),
         ]
 
     def __str__(self):
@@ -153,6 +159,8 @@ class LtftChange(models.Model):
             models.CheckConstraint(
                 name="ltft_requested_before_start", condition=Q(requested_on__lte=F("start_date"))
             ),
+            # Two patterns from one date would leave the CCT estimate to guess which holds.
+            models.UniqueConstraint(fields=["membership", "start_date"], name="ltft_one_change_per_start"),
         ]
 
     def __str__(self):

@@ -48,6 +48,23 @@ def test_interruption_dates_in_order(db):
         )
 
 
+def test_a_post_is_placed_once_per_start_date_though_two_posts_may_start_together(db):
+    placement = f.PlacementFactory()
+    f.PlacementFactory(membership=placement.membership)  # a split post: another post from the same day
+    assert refused(f.PlacementFactory, membership=placement.membership, post=placement.post)
+
+
+def test_one_time_out_and_one_ltft_change_per_start_date(db):
+    from heft.trainees.models import Interruption, LtftChange
+
+    membership = f.MembershipFactory()
+    Interruption.objects.create(membership=membership, kind="sick", start_date="2027-02-01")
+    assert refused(Interruption.objects.create, membership=membership, kind="OOPE", start_date="2027-02-01")
+    change = {"membership": membership, "start_date": "2027-08-01", "requested_on": "2027-03-01"}
+    LtftChange.objects.create(wte="0.8", **change)
+    assert refused(LtftChange.objects.create, wte="0.6", **change)
+
+
 def test_practice_decile_is_1_to_10(db):
     assert refused(f.PracticeFactory, imd_decile=11)
 
