@@ -1,7 +1,7 @@
 """Demo community: where the mentors work, interests and directory listings, communities of practice formed
 by the engine (and one adjusted by hand), their meetings (teaching sessions of kind community, in the
-members' calendar feeds) with check-ins to those already held, notes, mentors matched, and post-CCT
-opportunities with interest from trainees in ST3.
+members' calendar feeds) with check-ins to those already held, notes, mentors matched, post-CCT
+opportunities with interest from trainees in ST3, and where the demo's graduates worked a year after CCT.
 
 Everything is keyed so that loading again changes nothing: groups are formed once per region, matching
 only places trainees without a mentor, meetings (by group and start) and opportunities are found by their
@@ -10,6 +10,7 @@ natural keys, and check-ins are only added, never redrawn.
 
 import datetime
 import zlib
+from collections import OrderedDict
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from heft.accounts.models import Role, User
 from heft.community import selectors, services
 from heft.community.models import (
+    CareerOutcome,
     CommunityGroup,
     CommunityProfile,
     ExpressionOfInterest,
@@ -27,10 +29,11 @@ from heft.community.models import (
     MentorAssignment,
     Opportunity,
 )
-from heft.core.demo import SIGN_IN_BY_ROLE, sync_rows
+from heft.core.demo import SIGN_IN_BY_ROLE, add_months, sync_rows
+from heft.practices.models import Practice
 from heft.teaching.models import Attendance, TeachingSession
 from heft.teaching.selectors import trainees_for_session, year_covering
-from heft.trainees.models import Trainee
+from heft.trainees.models import ProgrammeMembership, Trainee
 
 LONDON = ZoneInfo("Europe/London")
 MEETINGS_PUBLISHED_AT = datetime.datetime(2026, 9, 1, 9, tzinfo=LONDON)
@@ -66,6 +69,18 @@ OPPORTUNITIES = [
      "A fictional integrated care board", "Luton", ["public-health", "research"]),
 ]  # fmt: skip
 CLOSES = datetime.date(2027, 6, 30)
+OUTCOME_KNOWN = 0.85  # the share of graduates whose team recorded where they worked a year on
+# What graduates went on to do, and how likely each is; practice roles are in Deep End practices this often.
+OUTCOME_ROLES = OrderedDict(
+    [
+        (CareerOutcome.Role.SALARIED, 0.45),
+        (CareerOutcome.Role.PARTNER, 0.1),
+        (CareerOutcome.Role.LOCUM, 0.15),
+        (CareerOutcome.Role.FELLOWSHIP, 0.15),
+        (CareerOutcome.Role.PORTFOLIO, 0.15),
+    ]
+)
+IN_DEEP_END = 0.55
 DESCRIPTION = (
     "{organisation} is looking for a newly qualified GP to join its work in {location}. The role "
     "combines clinical sessions with protected time for work on health inequalities, with mentoring from "
@@ -230,6 +245,43 @@ def build_opportunities(fake, world) -> None:
             )
 
 
+def build_outcomes(fake, world) -> None:
+    """Where graduates worked a year after CCT: a practice (Deep End or not) in their region, a Deep End
+    fellowship, or a portfolio role; recorded by their region's lead (the national admin elsewhere)."""
+    graduates = (
+        ProgrammeMembership.objects.filter(
+            status=ProgrammeMembership.Status.COMPLETED, scheme__region__in=world.regions.values()
+        )
+        .select_related("scheme__region")
+        .order_by("cct_estimate", "trainee__gmc_number")
+    )
+    practices = {}
+    for practice in Practice.objects.filter(region__in=world.regions.values()).order_by("ods_code"):
+        practices.setdefault((practice.region_id, practice.is_deep_end), []).append(practice)
+    recorders = {region: _user(role).pk for region, role in FORMED_BY.items()}
+    rows = []
+    for membership in graduates:
+        if fake.random.random() >= OUTCOME_KNOWN:
+            continue
+        role = fake.random_element(OUTCOME_ROLES)
+        deep_end = role == CareerOutcome.Role.FELLOWSHIP or fake.random.random() < IN_DEEP_END
+        practice = None
+        if role != CareerOutcome.Role.PORTFOLIO:
+            practice = fake.random_element(practices[(membership.scheme.region_id, deep_end)])
+        rows.append(
+            {
+                "trainee_id": membership.trainee_id,
+                "as_at": add_months(membership.cct_estimate, 12),
+                "role": role,
+                "practice_id": practice.pk if practice else None,
+                "organisation": "" if practice else "A fictional inclusion health service and a university",
+                "deep_end": practice is not None and practice.is_deep_end,
+                "recorded_by_id": recorders[membership.scheme.region.code],
+            }
+        )
+    sync_rows(CareerOutcome, ("trainee_id", "as_at"), rows)
+
+
 STEPS = [
     ("Where mentors work", build_mentor_places),
     ("Interests and the directory", build_interests),
@@ -237,8 +289,9 @@ STEPS = [
     ("Community meetings and notes", build_meetings_and_notes),
     ("Mentors matched", build_mentor_matches),
     ("Post-CCT opportunities", build_opportunities),
+    ("Where graduates work a year after CCT", build_outcomes),
 ]
 MODELS = (
     InterestArea, CommunityProfile, CommunityGroup, GroupMember, GroupNote, MentorAssignment, Opportunity,
-    ExpressionOfInterest,
+    ExpressionOfInterest, CareerOutcome,
 )  # fmt: skip

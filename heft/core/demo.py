@@ -728,6 +728,19 @@ def rotation_followed(world: DemoWorld, scheme: str, intake: str, position: int,
     return choices[position % len(choices)]
 
 
+def placement_row(membership: ProgrammeMembership, slot: RotationSlot, start: datetime.date, wte) -> dict:
+    """A rotation's slot worked from `start`, its months stretched for less than full time."""
+    following = add_months(start, math.ceil(slot.months / float(wte)))
+    return {
+        "membership_id": membership.pk,
+        "post_id": slot.post_id,
+        "start_date": start,
+        "end_date": following - datetime.timedelta(days=1),
+        "wte": wte,
+        "training_year": slot.training_year,
+    }
+
+
 def build_placements(fake: Faker, world: DemoWorld) -> None:
     """Placements for the intakes already in training: the whole rotation (past, current and planned),
     stretched for less than full time, stopping where an interruption begins."""
@@ -756,21 +769,11 @@ def build_placements(fake: Faker, world: DemoWorld) -> None:
                     )
                 if stop and start >= stop:
                     break
-                following = add_months(start, math.ceil(slot.months / float(wte)))
-                end = following - datetime.timedelta(days=1)
-                if stop and end >= stop:
-                    end = stop - datetime.timedelta(days=1)
-                placement_rows.append(
-                    {
-                        "membership_id": membership.pk,
-                        "post_id": slot.post_id,
-                        "start_date": start,
-                        "end_date": end,
-                        "wte": wte,
-                        "training_year": slot.training_year,
-                    }
-                )
-                start = following
+                row = placement_row(membership, slot, start, wte)
+                start = row["end_date"] + datetime.timedelta(days=1)
+                if stop and row["end_date"] >= stop:
+                    row["end_date"] = stop - datetime.timedelta(days=1)
+                placement_rows.append(row)
             for kind, begins, ends, notes in filter(None, [interruption, SHORT_ABSENCES.get(story)]):
                 interruption_rows.append(
                     {

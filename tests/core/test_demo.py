@@ -1,6 +1,7 @@
 """The demo data: enough of everything, invented, consistent, one sign-in per role, and safe to re-run."""
 
 import base64
+import datetime
 import hashlib
 import io
 import re
@@ -18,6 +19,7 @@ from django.test import override_settings
 
 from heft.accounts.models import Role, RoleAssignment, User
 from heft.community.models import Mentor, MentorAssignment
+from heft.community.selectors import outcomes_report
 from heft.core import demo
 from heft.practices.models import Practice
 from heft.programmes.models import Post, PostCategory, Region, Rotation, RotationSlot, TrainingScheme
@@ -60,7 +62,9 @@ def test_there_is_enough_of_everything():
     assert Practice.objects.count() >= 40
     assert Trainee.objects.count() >= 150
     assert set(ProgrammeMembership.objects.values_list("intake", flat=True)) == {
-        "2024-08",
+        "2021-08",  # graduates
+        "2022-08",
+        "2024-08",  # in training
         "2025-08",
         "2026-08",
     }
@@ -162,6 +166,20 @@ def test_trainees_are_invented_and_ranked_and_placed_in_order():
         for before, after in zip(placements, placements[1:], strict=False):
             assert before.start_date <= before.end_date < after.start_date
         assert all(p.post.scheme_id == membership.scheme_id for p in placements)
+
+
+def test_graduates_finished_three_years_on_and_the_outcomes_report_has_them():
+    graduates = ProgrammeMembership.objects.filter(status=ProgrammeMembership.Status.COMPLETED)
+    assert set(graduates.values_list("intake", flat=True)) == {"2021-08", "2022-08"}
+    for membership in graduates:
+        three_years_on = membership.start_date.replace(year=membership.start_date.year + 3)
+        assert membership.cct_estimate == three_years_on - datetime.timedelta(days=1)
+        assert membership.heft_mode != ProgrammeMembership.HeftMode.NONE
+        assert membership.placements.order_by("-end_date").first().end_date == membership.cct_estimate
+    admin = User.objects.get(email=demo.SIGN_IN_BY_ROLE[Role.NATIONAL_ADMIN].email)
+    report = outcomes_report(admin, datetime.date(2026, 12, 6))
+    assert [row["year"] for row in report["rows"]] == [2024, 2025]
+    assert all(0 < row["deep_end"] < row["known"] < row["graduates"] for row in report["rows"])
 
 
 def test_mentors_of_each_kind_in_each_region_support_trainees_there():
