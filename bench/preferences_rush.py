@@ -59,9 +59,11 @@ class Settings:
     rotations: int = 40
     resubmit: float = 0.25  # share of trainees who change their list once
     concurrency: int = 32
-    # Measured on the 2-core machine: sync workers (2 x cores + 1) beat gthread, since more requests in the
-    # app at once only queue on the window's row lock and contend for the GIL while holding it.
-    workers: int = 5
+    # Measured on the 2-core machine: sync workers beat gthread, since more requests in the app at once
+    # only queue on the window's row lock and contend for the GIL while holding it; and cores + 1 of them
+    # beat 2 x cores + 1 in 4 of 4 interleaved pairs (232/226, 211/188, 201/196, 266/171 saves/s), as
+    # PostgreSQL and the client share the two cores: fewer processes, less contention for them.
+    workers: int = 3
     worker_class: str = "sync"
     threads: int = 1  # gthread only
     time_limit: float = 90.0  # seconds for the rush; requests not started by then are not sent

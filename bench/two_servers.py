@@ -39,7 +39,7 @@ from bench._report import write_section
 
 DEFAULT_PORTS = (8191, 8192)
 BOOT_SECONDS = 180  # the servers load the app side by side: a minute or more on a busy 2-core machine
-DEFAULT_WORKERS = 3  # per server: two servers x 3 sync workers is about the 5 the single-server rush uses
+DEFAULT_WORKERS = 3  # per server, as many as the single-server rush uses
 FORM_TYPE = "application/x-www-form-urlencoded"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -1,12 +1,14 @@
 """gunicorn's settings for HEFT Hub's app servers (docs/deploy.md):
 
-    gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:8001 --workers 5
+    gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:8001 --workers 3
 
 Options given on the command line win over this file.
 """
 
 wsgi_app = "heft.wsgi:application"
-# Sync workers, 2 x cores + 1 of them: what served the deadline rush best (docs/benchmarks.md).
+# Sync workers: what served the deadline rush best (docs/benchmarks.md). How many: cores + 1 where
+# PostgreSQL shares the host (measured on 2 cores: 3 beat 5); on a host of its own, gunicorn's usual
+# 2 x cores + 1 (not measured here). Given on the command line.
 worker_class = "sync"
 # The app is loaded once, in the master process, and the workers fork from it ready to answer. Loaded in
 # each worker instead, the first request of every new worker (after a restart, or a recycle below) would
