@@ -162,13 +162,12 @@ def build_world(settings: Settings):
     """A scheme with a window closing in a few minutes, its rotations, and the trainees with their sign-ins
     (user, trainee role, membership, a session and a CSRF secret each) and the lists they will send."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
     from heft.accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
-    from heft.accounts.models import Role, RoleAssignment, User
+    from heft.accounts.models import Role, RoleAssignment, User, UserSession
+    from heft.accounts.sessions import SessionStore
     from heft.preferencing.services import window_open
     from heft.programmes.models import Region, Rotation, TrainingScheme
     from heft.trainees.models import ProgrammeMembership, Trainee
@@ -231,10 +230,12 @@ def build_world(settings: Settings):
             SIGNED_IN_AT: signed_in_at,
             LAST_ACTIVE_AT: int(time.time()),
         }
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        sessions.append(
+            UserSession(session_key=key, session_data=store.encode(data), expire_date=expires, user=user)
+        )
         csrf_secret = get_random_string(32, string.ascii_letters + string.digits)
         rush_trainees.append(RushTrainee(trainee.pk, key, csrf_secret, _lists(rng, codes, settings.resubmit)))
-    Session.objects.bulk_create(sessions, batch_size=1000)
+    UserSession.objects.bulk_create(sessions, batch_size=1000)
     return window, admin, rush_trainees
 
 

@@ -222,6 +222,7 @@ SECURE = PRODUCTION
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "heft.accounts.sessions"  # database sessions that know their user
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever happens
 # (heft.accounts.middleware.SessionTimeoutMiddleware); the cookie lasts no longer than that.

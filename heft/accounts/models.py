@@ -2,6 +2,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
@@ -107,3 +108,20 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_value() -> str:
         return "heft_" + secrets.token_urlsafe(32)
+
+
+class UserSession(AbstractBaseSession):
+    """A server-side session (Django's database sessions) with its signed-in user beside the encoded data,
+    so that signing a user out everywhere finds their sessions by an index instead of decoding them all.
+    Set by heft.accounts.sessions.SessionStore on every save; None before sign-in."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "sign-in session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from heft.accounts.sessions import SessionStore
+
+        return SessionStore

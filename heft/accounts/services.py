@@ -1,13 +1,11 @@
 """Writes to accounts. Each runs in one transaction and leaves an audit event."""
 
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from heft.accounts.models import ApiToken, Role, RoleAssignment, User, hash_token
+from heft.accounts.models import ApiToken, Role, RoleAssignment, User, UserSession, hash_token
 from heft.audit.services import audit_record
 
 
@@ -32,18 +30,12 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
 
 def user_sessions_end(*, user, by) -> int:
     """Signs `user` out everywhere by deleting their sessions on the server; used when an account is
-    disabled. Returns how many sessions ended.
-
-    Sessions are not indexed by user, so each live one is decoded: about 0.1 s per 10,000 sessions."""
+    disabled. Returns how many sessions ended."""
     with transaction.atomic():
-        live = Session.objects.filter(expire_date__gt=timezone.now())
-        theirs = [s.pk for s in live.iterator() if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
-        Session.objects.filter(pk__in=theirs).delete()
-        if theirs:
-            audit_record(
-                by=by, verb="user.signed_out_everywhere", target=user, after={"sessions": len(theirs)}
-            )
-    return len(theirs)
+        ended, _ = UserSession.objects.filter(user=user).delete()
+        if ended:
+            audit_record(by=by, verb="user.signed_out_everywhere", target=user, after={"sessions": ended})
+    return ended
 
 
 def national_admin_create(*, email: str, by: str) -> User:

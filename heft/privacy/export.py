@@ -109,6 +109,8 @@ EXEMPT = {
     "in full (the trainee and account sections).",
     "trainees.LtftChange.approved_by": "Who approved a change of working pattern: a programme team member; "
     "the change itself is exported through its trainee's membership.",
+    "accounts.UserSession.user": "Sign-in sessions: the browser's sign-in state (timestamps and security "
+    "tokens), deleted at sign-out, after 30 minutes idle or 12 hours at most; nothing the trainee entered.",
     "admin.LogEntry.user": "Admin-site changes: the admin site is open only to national admins, never to "
     "trainees, and every change made there is also an audit event.",
     "practices.DataImport.by": "Imports of public data: only national admins import data.",

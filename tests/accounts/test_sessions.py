@@ -8,15 +8,15 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from heft.accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
 from heft.accounts.models import User
+from heft.accounts.models import UserSession as Session
 from heft.accounts.services import user_sessions_end
+from heft.accounts.sessions import SessionStore
 from heft.audit.models import AuditEvent
 from tests import factories as f
 from tests.conftest import give_totp
@@ -143,7 +143,19 @@ def test_a_timed_out_session_gets_no_answer_from_the_api(signed_in):
 
 
 def sessions_of(user) -> list[str]:
+    """Found by decoding every session, apart from the user column the engine keeps."""
     return [s.pk for s in Session.objects.all() if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
+
+
+def test_each_session_row_names_its_signed_in_user_and_only_then(client, db):
+    anonymous = start_anonymous_session(client)
+    assert Session.objects.get(pk=anonymous).user is None
+    trainee = f.RoleFactory(role="trainee").user
+    sign_in(client, trainee.email)
+    row = Session.objects.get(pk=session_key(client))
+    assert row.user == trainee and row.get_decoded()[SESSION_KEY] == str(trainee.pk)
+    client.post(reverse("account_logout"))
+    assert not Session.objects.filter(user=trainee).exists()
 
 
 def test_disabling_a_user_in_the_admin_ends_all_their_sessions(world, client_for):
@@ -231,7 +243,7 @@ def production_settings(names: list[str]) -> dict:
 
 def test_production_session_cookie_flags(db):
     values = production_settings(SESSION_SETTINGS)
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"  # server-side sessions
+    assert values["SESSION_ENGINE"] == "heft.accounts.sessions"  # server-side: database sessions
     assert values["SESSION_COOKIE_AGE"] == values["HEFT_SESSION_ABSOLUTE_SECONDS"] == 12 * 60 * 60
     assert values["HEFT_SESSION_IDLE_SECONDS"] == 30 * 60
     assert values["CSRF_COOKIE_SECURE"] is True
