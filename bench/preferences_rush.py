@@ -120,6 +120,7 @@ def server_environment(settings: Settings) -> dict[str, str]:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": HOST,
+        "HEFT_SITE_URL": f"http://{HOST}",
         "DATABASE_URL": f"{POSTGRES}/{settings.database}",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # receipts only queued
         "DJANGO_SSL_REDIRECT": "0",

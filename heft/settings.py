@@ -47,6 +47,12 @@ ALLOWED_HOSTS = env(
     "127.0.0.1,localhost,testserver",
     hint="A comma-separated list of the host names the site is served on, e.g. heft.example.nhs.uk",
 ).split(",")
+# Where people reach HEFT Hub. Every link in an email is built from it, never from a request's host name.
+HEFT_SITE_URL = env(
+    "HEFT_SITE_URL",
+    "http://127.0.0.1:8000",
+    hint="The address people open HEFT Hub at, e.g. https://heft.example.nhs.uk (emails link to it)",
+).rstrip("/")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 DATABASES = {
@@ -78,6 +84,8 @@ INSTALLED_APPS = [
     "heft.reports",
     "heft.api",
     "heft.privacy",
+    "heft.setup",
+    "heft.people",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

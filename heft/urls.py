@@ -31,6 +31,8 @@ urlpatterns = [
     path("teaching/", include("heft.teaching.urls")),
     path("community/", include("heft.community.urls")),
     path("reports/", include("heft.reports.urls")),
+    path("setup/", include("heft.setup.urls")),
+    path("people/", include("heft.people.urls")),
     path("", include("heft.content.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),

@@ -55,6 +55,14 @@ class Role(models.TextChoices):
     TRAINEE = "trainee", "Trainee"
 
 
+ROLE_SCOPE_FITS = (
+    Q(role="national_admin", region__isnull=True, scheme__isnull=True)
+    | Q(role="regional_lead", region__isnull=False)
+    | Q(role="scheme_admin", scheme__isnull=False)
+    | Q(role__in=["educator", "mentor", "trainee"])
+)
+
+
 class RoleAssignment(models.Model):
     """A role held by a user within a scope: all of England, one region, or one scheme."""
 
@@ -73,12 +81,7 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 name="role_scope_fits_role",
-                condition=(
-                    Q(role="national_admin", region__isnull=True, scheme__isnull=True)
-                    | Q(role="regional_lead", region__isnull=False)
-                    | Q(role="scheme_admin", scheme__isnull=False)
-                    | Q(role__in=["educator", "mentor", "trainee"])
-                ),
+                condition=ROLE_SCOPE_FITS,
                 violation_error_message="National admins cover England; leads need a region; TPDs a scheme.",
             ),
         ]
@@ -86,6 +89,58 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.scheme or self.region or "England"
         return f"{self.get_role_display()} ({scope})"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets someone set their password and take up a role.
+
+    The link carries the invitation's id and nonce, signed with the secret key (heft.accounts.invitations):
+    the database alone cannot forge one, and the email task needs only the id. The link works once, until
+    `expires_at`; sending it again draws a new nonce, so the old link stops working; revoking stops it at
+    once. The role is granted when the link is used (or at once, for someone who already signs in)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    region = models.ForeignKey("programmes.Region", null=True, blank=True, on_delete=models.CASCADE)
+    scheme = models.ForeignKey("programmes.TrainingScheme", null=True, blank=True, on_delete=models.CASCADE)
+    # What the role needs beyond its scope, for the app that keeps it (a mentor's kind, capacity, locality).
+    details = models.JSONField(default=dict, blank=True)
+    nonce = models.CharField(max_length=32, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    times_sent = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_scope_is_one_level",
+                condition=~(Q(region__isnull=False) & Q(scheme__isnull=False)),
+            ),
+            models.CheckConstraint(name="invitation_scope_fits_role", condition=ROLE_SCOPE_FITS),
+            models.CheckConstraint(
+                name="invitation_used_or_revoked_not_both",
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.user.email} as {self.get_role_display()}"
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.scheme or self.region or "England")
+
+    def status(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if now >= self.expires_at else "sent"
 
 
 def hash_token(raw: str) -> str:

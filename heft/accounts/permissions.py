@@ -34,6 +34,8 @@ class Perm(StrEnum):
     JOIN_COMMUNITY = "join_community"  # interests, directory, opportunities, one's group
     EXPORT_PERSONAL_DATA = "export_personal_data"  # subject access exports of trainees, within scope
     MANAGE_RETENTION = "manage_retention"  # approve or reject erasure of records past their retention
+    MANAGE_PEOPLE = "manage_people"  # invite staff and change their roles, within scope (see may_grant)
+    MANAGE_STRUCTURE = "manage_structure"  # regions, schools and the post catalogue (England)
 
 
 STAFF = {Perm.VIEW_PROGRAMMES, Perm.VIEW_PRACTICES, Perm.USE_API_TOKENS}
@@ -54,9 +56,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.NATIONAL_ADMIN: frozenset(
         PROGRAMME_TEAM
         | {Perm.USE_ADMIN_SITE, Perm.VIEW_AUDIT, Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT, Perm.IMPORT_DATA}
-        | {Perm.MANAGE_RETENTION}
+        | {Perm.MANAGE_RETENTION, Perm.MANAGE_PEOPLE, Perm.MANAGE_STRUCTURE}
     ),
-    Role.REGIONAL_LEAD: frozenset(PROGRAMME_TEAM | {Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT}),
+    Role.REGIONAL_LEAD: frozenset(
+        PROGRAMME_TEAM | {Perm.PLAN_TIMETABLE, Perm.MANAGE_CONTENT, Perm.MANAGE_PEOPLE}
+    ),
     Role.SCHEME_ADMIN: frozenset(PROGRAMME_TEAM),
     Role.EDUCATOR: frozenset(STAFF | {Perm.RUN_SESSIONS}),
     Role.MENTOR: frozenset(STAFF | {Perm.VIEW_TRAINEES, Perm.JOIN_COMMUNITY}),
@@ -133,3 +137,35 @@ def scope_for(user, perm: Perm) -> Scope:
         else:
             england = True
     return Scope(england, frozenset(regions), frozenset(schemes), mentees, own)
+
+
+# Which roles each role may grant, change and take away. Regional leads only within their own region;
+# scheme administrators invite (and re-invite) the trainees of their schemes.
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(Role),
+    Role.REGIONAL_LEAD: frozenset({Role.SCHEME_ADMIN, Role.EDUCATOR, Role.MENTOR, Role.TRAINEE}),
+    Role.SCHEME_ADMIN: frozenset({Role.TRAINEE}),
+}
+
+
+def grantable_roles(user) -> list[str]:
+    """The roles `user` may give to others, in the order of Role."""
+    held = roles_of(user)
+    return [role for role in Role if any(role in GRANTABLE.get(h, ()) for h in held)]
+
+
+def may_grant(user, role: str, *, region_id: int | None = None, scheme=None) -> bool:
+    """Whether `user` may give (or change, or take away) `role` with this scope. A trainee's role has no
+    scope of its own: `scheme` is the scheme of their programme."""
+    for assignment in role_assignments(user):
+        if role not in GRANTABLE.get(assignment.role, ()):
+            continue
+        if assignment.role == Role.NATIONAL_ADMIN:
+            return True
+        if assignment.role == Role.REGIONAL_LEAD and assignment.region_id == (
+            scheme.region_id if scheme is not None else region_id
+        ):
+            return True
+        if assignment.role == Role.SCHEME_ADMIN and scheme is not None and assignment.scheme_id == scheme.pk:
+            return True
+    return False

@@ -16,12 +16,14 @@ from heft.audit.services import audit_view
 from heft.community.api import router as community_router
 from heft.content.api import router as content_router
 from heft.core.ratelimit import RateLimitThrottle
+from heft.people.api import router as people_router
 from heft.practices.api import router as practices_router
 from heft.practices.selectors import practices_list
 from heft.preferencing.api import router as preferencing_router
 from heft.programmes.models import Post, Region, TrainingScheme
 from heft.programmes.selectors import rotations_list
 from heft.reports.api import router as reports_router
+from heft.setup.api import router as setup_router
 from heft.teaching.api import router as teaching_router
 from heft.trainees.api import router as trainees_router
 from heft.trainees.selectors import trainee_list_for, trainees_visible_to
@@ -34,6 +36,8 @@ APP_ROUTERS = [
     community_router,
     content_router,
     reports_router,
+    setup_router,
+    people_router,
 ]
 
 

@@ -10,6 +10,7 @@ class Mentor(models.Model):
         DEPRIVATION_FELLOW = "deprivation_fellow", "Deprivation fellow"
         TRAILBLAZER_FELLOW = "trailblazer_fellow", "Trailblazer fellow"
         PCN_LEAD = "pcn_lead", "PCN health-inequalities lead"
+        NEAR_PEER = "near_peer", "Near-peer mentor"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -22,6 +23,14 @@ class Mentor(models.Model):
         related_name="mentors",
         verbose_name="where they work",
         help_text="The scheme (patch) they work in: matching keeps journeys short",
+    )
+    locality = models.ForeignKey(
+        "programmes.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentors",
+        help_text="The locality within the scheme, where it has them",
     )
     capacity = models.PositiveSmallIntegerField(default=6, help_text="How many trainees they can support")
 

@@ -879,10 +879,11 @@ MENTORS = (
     ("south-west", Mentor.Kind.DEPRIVATION_FELLOW),
     ("south-west", Mentor.Kind.TRAILBLAZER_FELLOW),
     ("south-west", Mentor.Kind.PCN_LEAD),
-    ("south-west", Mentor.Kind.DEPRIVATION_FELLOW),
+    ("south-west", Mentor.Kind.NEAR_PEER),
     ("east-of-england", Mentor.Kind.DEPRIVATION_FELLOW),
     ("east-of-england", Mentor.Kind.TRAILBLAZER_FELLOW),
     ("east-of-england", Mentor.Kind.PCN_LEAD),
+    ("east-of-england", Mentor.Kind.NEAR_PEER),
 )
 MENTEES_EACH = 4
 

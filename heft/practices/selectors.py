@@ -26,6 +26,20 @@ def practices_list(
     return practices.order_by("name")
 
 
+def practices_for_posts(*, region=None) -> QuerySet[Practice]:
+    """The practices a GP placement can be in: those open (active or dormant), in `region` when given."""
+    practices = Practice.objects.exclude(status__in=[Practice.Status.CLOSED, Practice.Status.PROPOSED])
+    if region is not None:
+        practices = practices.filter(region=region)
+    return practices.order_by("name")
+
+
+def practices_by_ods_code(codes) -> dict[str, Practice]:
+    """Open practices by upper-case ODS code, for the codes given (unknown codes are simply absent)."""
+    wanted = {str(code).strip().upper() for code in codes if code}
+    return {p.ods_code.upper(): p for p in practices_for_posts().filter(ods_code__in=wanted)}
+
+
 def practice_detail(ods_code: str) -> Practice:
     return (
         Practice.objects.select_related("region")

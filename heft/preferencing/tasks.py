@@ -5,6 +5,7 @@ from django.core.mail import send_mail, send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from heft.core.links import site_url_for
 from heft.core.tasks import retried_task
 from heft.preferencing.models import Offer, PreferenceList, PreferenceWindow
 
@@ -21,7 +22,13 @@ def send_preference_receipt(list_id: int) -> None:
         plist.window.preferences.filter(trainee=plist.trainee).select_related("rotation").order_by("rank")
     )
     body = _render(
-        "receipt.txt", {"list": plist, "ranked": ranked, "submitted": timezone.localtime(plist.submitted_at)}
+        "receipt.txt",
+        {
+            "list": plist,
+            "ranked": ranked,
+            "submitted": timezone.localtime(plist.submitted_at),
+            "link": site_url_for("preferencing:rank", plist.window_id),
+        },
     )
     send_mail(
         "Your HEFT rotation preferences were received",
@@ -38,7 +45,13 @@ def send_offer_emails(run_id: int, made: list[int], withdrawn: list[int]) -> Non
     messages = []
     for offer in offers:
         template = "offer.txt" if offer.pk in made else "offer_withdrawn.txt"
-        body = _render(template, {"offer": offer, "respond_by": timezone.localtime(offer.respond_by)})
+        link = (
+            site_url_for("preferencing:offer_detail", offer.pk)
+            if offer.pk in made
+            else site_url_for("preferencing:my_rotations")
+        )
+        context = {"offer": offer, "respond_by": timezone.localtime(offer.respond_by), "link": link}
+        body = _render(template, context)
         subject = "Your HEFT rotation offer" if offer.pk in made else "A change to your HEFT rotation offer"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [offer.trainee.email]))
     send_mass_mail(messages)
@@ -54,7 +67,15 @@ def send_window_reminders(window_id: int) -> int:
     messages = [
         (
             "Reminder: rank your HEFT rotations",
-            _render("reminder.txt", {"window": window, "trainee": trainee, "closes": closes}),
+            _render(
+                "reminder.txt",
+                {
+                    "window": window,
+                    "trainee": trainee,
+                    "closes": closes,
+                    "link": site_url_for("preferencing:rank", window.pk),
+                },
+            ),
             settings.DEFAULT_FROM_EMAIL,
             [trainee.email],
         )

@@ -27,52 +27,49 @@ Audit verbs: trainee.imported, trainee.updated_by_import, membership.imported, m
 user.created (a new account, with its trainee role) and role.granted (the role added to an existing account).
 """
 
-import csv
 import datetime
-import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from heft.accounts.models import Role, RoleAssignment, User
 from heft.audit.services import audit_record, snapshot
+from heft.core.tables import (
+    FILE_ROW,
+    BadValue,
+    Columns,
+    ImportRejected,
+    RowError,
+    Rows,
+    column,
+    is_blank,
+    map_headings,
+    normal_heading,
+    parse_date,
+    parse_email,
+    parse_intake,
+    parse_text,
+    parse_yes_no,
+    read_table,
+    refuse,
+    required,
+    show,
+    whole_number,
+)
 from heft.programmes.models import TrainingScheme
 from heft.trainees.models import ProgrammeMembership, Trainee
 
 MAX_ROWS = 10_000  # a national intake is a few thousand; more than this is the wrong file
-FILE_ROW = 0  # RowError.row for a problem with the file as a whole
+__all__ = ["FILE_ROW", "ImportRejected", "RowError", "trainees_import"]
 
 HeftMode = ProgrammeMembership.HeftMode
 
 
-# --- results ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem with one cell, one row (column None) or the whole file (row 0)."""
-
-    row: int
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = "File" if self.row == FILE_ROW else f"Row {self.row}"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-class ImportRejected(Exception):
-    """The file was refused; nothing was written. `errors` lists every problem found, in row order."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: e.row)
-        super().__init__(f"The file was not imported: {len(self.errors)} problem(s).")
+# --- results ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ class ImportSummary:
 def trainees_import(*, data: bytes, filename: str, by, allowed_scheme_ids: set[int] | None) -> ImportSummary:
     """Check every row of the file, then write all of it or none. Raises ImportRejected listing every
     problem. `allowed_scheme_ids` are the schemes `by` may import into (None: all England)."""
-    headings, rows = read_table(data, filename)
+    headings, rows = read_table(data, filename, what="trainees", max_rows=MAX_ROWS)
     columns, errors = _map_headings(headings)
     entries, row_errors = _parse_rows(rows, columns, allowed_scheme_ids)
     errors += row_errors + _check_within_file(entries, columns)
@@ -141,168 +138,41 @@ def trainees_import(*, data: bytes, filename: str, by, allowed_scheme_ids: set[i
         with transaction.atomic():
             return _write(entries, existing, by, ImportSummary(filename=filename, rows=len(entries)))
     except IntegrityError as error:  # another import or edit of the same people got there first
-        raise _refuse(CHANGED_MEANWHILE) from error
+        raise refuse(CHANGED_MEANWHILE) from error
 
 
-# --- reading the file ---------------------------------------------------------------------------------------
-
-ZIP = b"PK\x03\x04"
-OLD_OFFICE = b"\xd0\xcf\x11\xe0"
-BINARY_STARTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 CHANGED_MEANWHILE = (
     "Some of these trainees were changed while the file was being imported, so nothing was saved. "
     "Upload the file again."
 )
-SAVE_AS = 'Open it in Excel and save it as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx).'
-
-Rows = list[tuple[int, list]]  # (spreadsheet row number, cell values)
-
-
-def _refuse(message: str, row: int = FILE_ROW) -> ImportRejected:
-    return ImportRejected([RowError(row, None, message)])
-
-
-def read_table(data: bytes, filename: str) -> tuple[list, Rows]:
-    """The heading row and the non-blank data rows of a CSV or .xlsx file, told apart by content."""
-    if not data.strip():
-        raise _refuse("The file is empty.")
-    if data.startswith(ZIP):
-        headings, rows = _read_xlsx(data, filename)
-    elif data.startswith(OLD_OFFICE):
-        raise _refuse(f'"{filename}" is an old Excel (.xls) file, which cannot be read. {SAVE_AS}')
-    elif data.startswith(BINARY_STARTS) or b"\x00" in data[:4096] and not data.startswith(UTF16_BOMS):
-        raise _refuse(f'"{filename}" is not a CSV file or an Excel workbook (.xlsx).')
-    else:
-        headings, rows = _read_csv(data)
-    if not rows:
-        raise _refuse("The file has headings but no trainees.")
-    return headings, rows
-
-
-def _read_csv(data: bytes) -> tuple[list, Rows]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
-        raise _refuse(
-            f"The file is not saved as UTF-8 text (the first character that is not is on row {row}), so "
-            f"names with accents would come out wrong. {SAVE_AS}",
-            row=row,
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first_line.count))
-    try:
-        return _table(reader)
-    except csv.Error as error:
-        raise _refuse(f"This row cannot be read as CSV ({error}).", row=reader.line_num) from error
-
-
-def _read_xlsx(data: bytes, filename: str) -> tuple[list, Rows]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a zip that is not a workbook
-        raise _refuse(
-            f'"{filename}" is not a CSV file or an Excel workbook (.xlsx) that can be read.'
-        ) from error
-    try:
-        sheet = workbook.active or workbook.worksheets[0]
-        return _table(sheet.iter_rows(values_only=True))
-    except ImportRejected:
-        raise
-    except Exception as error:  # a damaged part of the workbook shows only when its rows are read
-        raise _refuse(
-            f'"{filename}" is a damaged Excel workbook: its rows cannot be read. {SAVE_AS}'
-        ) from error
-    finally:
-        workbook.close()
-
-
-def _table(records: Iterable) -> tuple[list, Rows]:
-    """Headings and numbered non-blank rows, read as a stream: a huge file is refused without holding it."""
-    records = iter(records)
-    headings = next(records, None)
-    if headings is None:
-        raise _refuse("The file is empty.")
-    if _is_blank_row(headings):
-        raise _refuse("Row 1 is empty: it must hold the column headings.", row=1)
-    rows: Rows = []
-    for number, values in enumerate(records, start=2):
-        if _is_blank_row(values):
-            continue
-        if len(rows) == MAX_ROWS:
-            raise _refuse(f"The file has more than {MAX_ROWS} rows of trainees: split it into smaller files.")
-        rows.append((number, list(values)))
-    return list(headings), rows
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _is_blank_row(values) -> bool:
-    return all(_is_blank(v) for v in values)
 
 
 # --- headings -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str  # how messages name it when it is missing
-    aliases: frozenset[str]
-    required: bool = True
-
-
-def _column(key: str, heading: str, *aliases: str, required: bool = True) -> Column:
-    return Column(key, heading, frozenset({_normal(heading), *aliases}), required)
-
-
-def _normal(heading) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(heading or "").lower()).strip()
-
-
 COLUMNS = (
-    _column("gmc_number", "GMC number", "gmc", "gmc no", "gmc reference number", "gmc ref no"),
-    _column("forenames", "Forenames", "forename", "first name", "first names", "given name", required=False),
-    _column("surname", "Surname", "last name", "family name", required=False),
-    _column("name", "Name", "full name", "trainee name", required=False),
-    _column("email", "Email", "email address", "e mail", "e mail address"),
-    _column("scheme", "Scheme", "training scheme", "scheme code", "scheme name"),
-    _column("intake", "Intake", "intake month"),
-    _column("national_rank", "National rank", "rank", "national ranking"),
-    _column("score", "Score", "recruitment score", "total score"),
-    _column("heft_interest", "HEFT interest", "heft", "interested in heft"),
-    _column("start_date", "Start date", "programme start date", required=False),
+    column("gmc_number", "GMC number", "gmc", "gmc no", "gmc reference number", "gmc ref no"),
+    column("forenames", "Forenames", "forename", "first name", "first names", "given name", required=False),
+    column("surname", "Surname", "last name", "family name", required=False),
+    column("name", "Name", "full name", "trainee name", required=False),
+    column("email", "Email", "email address", "e mail", "e mail address"),
+    column("scheme", "Scheme", "training scheme", "scheme code", "scheme name"),
+    column("intake", "Intake", "intake month"),
+    column("national_rank", "National rank", "rank", "national ranking"),
+    column("score", "Score", "recruitment score", "total score"),
+    column("heft_interest", "HEFT interest", "heft", "interested in heft", required=False),
+    column("heft_mode", "HEFT mode", "heft option", "heft status", required=False),
+    column("start_date", "Start date", "programme start date", required=False),
 )
-COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
-Columns = dict[str, tuple[int, str]]  # key -> (index, heading as written in the file)
 
 
 def _map_headings(headings: list) -> tuple[Columns, list[RowError]]:
     """The columns found (rows are still checked when some are missing, so every error shows at once)."""
-    columns: Columns = {}
-    errors = []
-    for index, heading in enumerate(headings):
-        column = COLUMN_BY_ALIAS.get(_normal(heading))
-        if column is None:
-            continue
-        written = str(heading).strip()
-        if column.key in columns:
-            first = columns[column.key][1]
-            errors.append(
-                RowError(1, written, f'"{first}" and "{written}" both give the {column.heading}: keep one.')
-            )
-        else:
-            columns[column.key] = (index, written)
-    errors += [
-        RowError(1, c.heading, f'There is no "{c.heading}" column.')
-        for c in COLUMNS
-        if c.required and c.key not in columns
-    ]
+    columns, errors = map_headings(headings, COLUMNS)
+    if not {"heft_interest", "heft_mode"} & columns.keys():
+        errors.append(
+            RowError(1, "HEFT mode", 'There is no "HEFT mode" column (or a yes/no "HEFT interest" column).')
+        )
     if "name" not in columns and not {"forenames", "surname"} <= columns.keys():
         errors += [
             RowError(
@@ -319,10 +189,6 @@ def _map_headings(headings: list) -> tuple[Columns, list[RowError]]:
 # --- one row ------------------------------------------------------------------------------------------------
 
 
-class BadValue(ValueError):
-    """A cell's value cannot be used; the message says why, for the person who made the file."""
-
-
 @dataclass
 class Entry:
     """One valid-so-far row. A field stays None when its cell is bad (the error is recorded)."""
@@ -337,60 +203,37 @@ class Entry:
     national_rank: int | None = None
     score: Decimal | None = None
     heft_interest: bool | None = None
+    heft_mode: str | None = None
     start_date: datetime.date | None = None
 
     @property
     def label(self) -> str:
         return f"{self.forenames} {self.surname} (GMC {self.gmc_number})"
 
-
-def _show(value) -> str:
-    text = str(value).strip()
-    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
-
-
-def _required(value) -> None:
-    if _is_blank(value):
-        raise BadValue("This is blank.")
-
-
-def _whole_number(value) -> int | None:
-    """An int from a cell holding a whole number (as text, an int or a float), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+    @property
+    def mode(self) -> str:
+        """The HEFT mode the file gives: its HEFT mode column, else yes/no interest in a HEFT rotation."""
+        if self.heft_mode:
+            return self.heft_mode
+        return HeftMode.ROTATION if self.heft_interest else HeftMode.NONE
 
 
 def parse_gmc_number(value) -> str:
-    _required(value)
-    number = _whole_number(value) if not isinstance(value, str) else None
+    required(value)
+    number = whole_number(value) if not isinstance(value, str) else None
     text = str(number) if number is not None else str(value).strip()
     if not re.fullmatch(r"\d{7}", text):
-        raise BadValue(f"A GMC number is 7 digits; {_show(value)} is not.")
+        raise BadValue(f"A GMC number is 7 digits; {show(value)} is not.")
     return text
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")  # text a spreadsheet would run; no name or email starts so
-
-
-def _not_a_formula(text: str) -> None:
-    if text.startswith(FORMULA_STARTS):
-        raise BadValue(f"{_show(text)} looks like a spreadsheet formula: give the value itself.")
 
 
 def parse_name(value) -> str:
-    _required(value)
-    text = " ".join(str(value).split())
-    if len(text) > 100:
-        raise BadValue("A name can be at most 100 characters.")
-    _not_a_formula(text)
-    return text
+    try:
+        return parse_text(value, max_length=100)
+    except BadValue as error:
+        if "characters" in str(error):
+            raise BadValue("A name can be at most 100 characters.") from error
+        raise
 
 
 def split_name(value) -> tuple[str, str]:
@@ -401,76 +244,45 @@ def split_name(value) -> tuple[str, str]:
     else:
         forenames, _, surname = text.rpartition(" ")
     if not forenames or not surname:
-        raise BadValue(f'Give forenames and surname, e.g. "Surname, Forenames"; {_show(value)} is one name.')
+        raise BadValue(f'Give forenames and surname, e.g. "Surname, Forenames"; {show(value)} is one name.')
     return forenames, surname
 
 
-def parse_email(value) -> str:
-    _required(value)
-    text = str(value).strip().lower()
-    _not_a_formula(text)
-    try:
-        validate_email(text)
-    except ValidationError as error:
-        raise BadValue(f"{_show(value)} is not an email address.") from error
-    if len(text) > 254:
-        raise BadValue("An email address can be at most 254 characters.")
-    return text
-
-
-def parse_intake(value) -> str:
-    _required(value)
-    if isinstance(value, datetime.date):  # Excel turns "2026-08" into a date
-        return f"{value.year:04d}-{value.month:02d}"
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(value).strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise BadValue(f"Give the intake as year and month, e.g. 2026-08; {_show(value)} is not.")
-    return f"{match[1]}-{int(match[2]):02d}"
-
-
 def parse_rank(value) -> int:
-    _required(value)
-    number = _whole_number(value)
+    required(value)
+    number = whole_number(value)
     if number is None or number < 1:
-        raise BadValue(f"A national rank is a whole number from 1; {_show(value)} is not.")
+        raise BadValue(f"A national rank is a whole number from 1; {show(value)} is not.")
     return number
 
 
 def parse_score(value) -> Decimal:
-    _required(value)
+    required(value)
     try:
         score = Decimal(str(value).strip()) if not isinstance(value, bool) else None
     except InvalidOperation:
         score = None
     if score is None or not score.is_finite() or not 0 <= score < 100_000:
-        raise BadValue(f"A score is a number from 0 to 99999.99; {_show(value)} is not.")
+        raise BadValue(f"A score is a number from 0 to 99999.99; {show(value)} is not.")
     return score.quantize(Decimal("0.01"))
 
 
-YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
+# How recruitment exports write the three HEFT modes (compared after normal_heading).
+HEFT_MODE_WORDS = {
+    HeftMode.ROTATION: {"heft rotation", "rotation", "heft", "yes"},
+    HeftMode.ENROLMENT_ONLY: {"enrolment only", "enrollment only", "enrolment", "teaching and community"},
+    HeftMode.NONE: {"not heft", "none", "no", "not in heft"},
+}
 
 
-def parse_yes_no(value) -> bool:
-    _required(value)
-    text = str(value).strip().lower()
-    if text in YES or text in NO:
-        return text in YES
-    raise BadValue(f"Say yes or no; {_show(value)} is neither.")
-
-
-def parse_start_date(value) -> datetime.date | None:
-    if _is_blank(value):
+def parse_heft_mode(value) -> str | None:
+    if is_blank(value):
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    for layout in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(str(value).strip(), layout).date()
-        except ValueError:
-            continue
-    raise BadValue(f"Give a date as DD/MM/YYYY, e.g. 04/08/2027; {_show(value)} is not.")
+    text = normal_heading(value)
+    for mode, words in HEFT_MODE_WORDS.items():
+        if text in words:
+            return mode
+    raise BadValue(f'Say "HEFT rotation", "Enrolment only" or "Not HEFT"; {show(value)} is none of them.')
 
 
 PARSERS: dict[str, Callable] = {
@@ -482,7 +294,8 @@ PARSERS: dict[str, Callable] = {
     "national_rank": parse_rank,
     "score": parse_score,
     "heft_interest": parse_yes_no,
-    "start_date": parse_start_date,
+    "heft_mode": parse_heft_mode,
+    "start_date": lambda value: parse_date(value, optional=True),
 }
 
 
@@ -497,10 +310,10 @@ class SchemeFinder:
             self.by_key[scheme.code.lower()] = scheme
 
     def __call__(self, value) -> TrainingScheme:
-        _required(value)
+        required(value)
         scheme = self.by_key.get(str(value).strip().lower())
         if scheme is None:
-            raise BadValue(f"There is no scheme with the code or name {_show(value)}.")
+            raise BadValue(f"There is no scheme with the code or name {show(value)}.")
         if self.allowed is not None and scheme.pk not in self.allowed:
             raise BadValue(f"You cannot import trainees into {scheme.name}.")
         return scheme
@@ -820,7 +633,7 @@ def _new_membership(entry: Entry, trainee: Trainee) -> ProgrammeMembership:
         start_date=entry.start_date or first_wednesday(year, month),
         national_rank=entry.national_rank,
         recruitment_score=entry.score,
-        heft_mode=HeftMode.ROTATION if entry.heft_interest else HeftMode.NONE,
+        heft_mode=entry.mode,
     )
 
 
@@ -828,8 +641,8 @@ def _membership_values(entry: Entry, membership: ProgrammeMembership) -> dict:
     values = {"national_rank": entry.national_rank, "recruitment_score": entry.score}
     if entry.start_date:
         values["start_date"] = entry.start_date
-    if entry.heft_interest and membership.heft_mode == HeftMode.NONE:  # never a downgrade
-        values["heft_mode"] = HeftMode.ROTATION
+    if entry.mode != HeftMode.NONE and membership.heft_mode == HeftMode.NONE:  # never a downgrade
+        values["heft_mode"] = entry.mode
     return values
 
 

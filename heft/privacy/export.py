@@ -91,6 +91,7 @@ SECTIONS = [
     Section("email_addresses", "Email addresses", "account.EmailAddress", USER, "user"),
     Section("authenticators", "Two-factor authenticators", "mfa.Authenticator", USER, "user", ("data",)),
     Section("roles", "Roles", "accounts.RoleAssignment", USER, "user"),
+    Section("invitations", "Invitations to HEFT Hub", "accounts.Invitation", USER, "user", ("nonce",)),
     Section("api_tokens", "API tokens", "accounts.ApiToken", USER, "user"),
     Section(
         "community_profile", "Interests and directory listing", "community.CommunityProfile", USER, "user"
@@ -114,6 +115,8 @@ EXEMPT = {
     "admin.LogEntry.user": "Admin-site changes: the admin site is open only to national admins, never to "
     "trainees, and every change made there is also an audit event.",
     "practices.DataImport.by": "Imports of public data: only national admins import data.",
+    "accounts.Invitation.invited_by": "Who sent an invitation: a programme team member; the invitations a "
+    "person received are exported in their account's section.",
     "practices.DeepEndRuleApplication.by": "Deep End rule changes: only national admins make them.",
     "community.CommunityGroup.formed_by": "Who formed a community of practice: a programme team member.",
     "community.Opportunity.posted_by": "Who posted an opportunity: a programme team member.",

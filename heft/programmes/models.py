@@ -1,6 +1,10 @@
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+
+# Intakes are named by the month training starts: "2027-08".
+INTAKE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+intake_validator = RegexValidator(INTAKE_PATTERN, "Give the intake as year and month, e.g. 2027-08.")
 
 
 class Region(models.Model):
@@ -9,6 +13,11 @@ class Region(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
     summary = models.TextField(blank=True)
+    # Shown on the region's public page: where applicants and trainees write or ring. (Database defaults on
+    # new text columns let code that predates them keep inserting rows while a deployment rolls out.)
+    contact_email = models.EmailField("contact email", blank=True, db_default="")
+    contact_phone = models.CharField("contact phone", max_length=30, blank=True, db_default="")
+    contact_url = models.URLField("contact web page", blank=True, db_default="")
 
     class Meta:
         ordering = ["name"]
@@ -50,11 +59,50 @@ class TrainingScheme(models.Model):
         return self.name
 
 
+class Locality(models.Model):
+    """A named area within a scheme (e.g. North Bristol): where mentors work and groups meet."""
+
+    scheme = models.ForeignKey(TrainingScheme, on_delete=models.CASCADE, related_name="localities")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["scheme__name", "name"]
+        verbose_name_plural = "localities"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="locality_name_unique_in_scheme")
+        ]
+
+    def __str__(self):
+        return f"{self.scheme.name}: {self.name}"
+
+
+class SchemeIntake(models.Model):
+    """Whether a scheme offers HEFT for one intake: the programme team's decision, shown publicly.
+    The hints (innovative posts, Deep End practices in its rotations) are shown beside it, never instead."""
+
+    scheme = models.ForeignKey(TrainingScheme, on_delete=models.CASCADE, related_name="intakes")
+    intake = models.CharField(max_length=7, validators=[intake_validator], help_text="e.g. 2027-08")
+    offers_heft = models.BooleanField("offers HEFT")
+    note = models.CharField(max_length=300, blank=True, help_text="Shown on the public page")
+
+    class Meta:
+        ordering = ["scheme__name", "-intake"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "intake"], name="scheme_intake_unique"),
+            models.CheckConstraint(
+                name="scheme_intake_is_year_month", condition=Q(intake__regex=INTAKE_PATTERN)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme.name} {self.intake}: {'HEFT' if self.offers_heft else 'no HEFT'}"
+
+
 class PostCategory(models.Model):
     class Kind(models.TextChoices):
-        GP = "gp", "GP practice"
+        GP = "gp", "GP placement"
         INNOVATIVE = "innovative", "Innovative post"
-        HOSPITAL = "hospital", "Hospital specialty"
+        HOSPITAL = "hospital", "Hospital or community specialty"
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
@@ -73,11 +121,31 @@ class PostCategory(models.Model):
         return self.kind == self.Kind.INNOVATIVE
 
 
+class PostSubtype(models.Model):
+    """A controlled subdivision of a category: inclusion health's homelessness, migrant health, and so on."""
+
+    category = models.ForeignKey(PostCategory, on_delete=models.PROTECT, related_name="subtypes")
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["category__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="post_subtype_name_unique_in_category")
+        ]
+
+    def __str__(self):
+        return f"{self.category.name}: {self.name}"
+
+
 class Post(models.Model):
     """A training post: a place of work in a category, in a practice or at a site."""
 
     post_number = models.CharField("national post number", max_length=40, unique=True)
     category = models.ForeignKey(PostCategory, on_delete=models.PROTECT, related_name="posts")
+    subtype = models.ForeignKey(
+        PostSubtype, null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
     scheme = models.ForeignKey(TrainingScheme, on_delete=models.PROTECT, related_name="posts")
     practice = models.ForeignKey(
         "practices.Practice", null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
@@ -90,6 +158,11 @@ class Post(models.Model):
         default=1,
         validators=[MinValueValidator(0)],
     )
+    educational_supervisor_name = models.CharField(max_length=200, blank=True, db_default="")
+    educational_supervisor_email = models.EmailField(blank=True, db_default="")
+    clinical_supervisor_name = models.CharField(max_length=200, blank=True, db_default="")
+    clinical_supervisor_email = models.EmailField(blank=True, db_default="")
+    notes = models.TextField(blank=True, db_default="")
 
     class Meta:
         ordering = ["post_number"]
@@ -116,7 +189,7 @@ class Rotation(models.Model):
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     scheme = models.ForeignKey(TrainingScheme, on_delete=models.PROTECT, related_name="rotations")
-    intake = models.CharField(max_length=20, help_text="e.g. 2026-08")
+    intake = models.CharField(max_length=20, validators=[intake_validator], help_text="e.g. 2026-08")
     capacity = models.PositiveSmallIntegerField(default=1)
     availability = models.CharField(
         max_length=20, choices=Availability.choices, default=Availability.AVAILABLE

@@ -1,10 +1,21 @@
 """Reads of the programme structure. Not personal data: every signed-in user may see all of it;
 writes are limited to the schemes in the user's MANAGE_PROGRAMMES scope."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from heft.accounts.permissions import Perm, scope_for
-from heft.programmes.models import Region, Rotation, RotationSlot, TrainingScheme
+from heft.accounts.permissions import Perm, has_perm, scope_for
+from heft.engines.rotations import Slot
+from heft.programmes.models import (
+    Post,
+    PostCategory,
+    PostSubtype,
+    Region,
+    Rotation,
+    RotationSlot,
+    SchemeIntake,
+    School,
+    TrainingScheme,
+)
 
 
 def heft_slot_condition() -> Q:
@@ -50,3 +61,121 @@ def schemes_managed_by(user) -> QuerySet[TrainingScheme]:
 
 def can_manage_rotation(user, rotation: Rotation) -> bool:
     return scope_for(user, Perm.MANAGE_PROGRAMMES).covers_scheme(rotation.scheme)
+
+
+def regions_led_by(user) -> QuerySet[Region]:
+    """The regions whose schemes and contact details `user` looks after (all, for national admins)."""
+    scope = scope_for(user, Perm.MANAGE_PROGRAMMES)
+    regions = Region.objects.order_by("name")
+    return regions if scope.england else regions.filter(pk__in=scope.region_ids)
+
+
+def may_manage_structure(user) -> bool:
+    return has_perm(user, Perm.MANAGE_STRUCTURE)
+
+
+def schools_in(region: Region) -> QuerySet[School]:
+    return School.objects.filter(region=region).order_by("name")
+
+
+def scheme_managed_by(user, code: str) -> TrainingScheme:
+    """A scheme `user` manages, by code; TrainingScheme.DoesNotExist for any other (out of scope looks
+    absent)."""
+    return (
+        schemes_managed_by(user)
+        .select_related("region", "school")
+        .prefetch_related("localities", "intakes")
+        .get(code=code)
+    )
+
+
+def scheme_intakes(scheme: TrainingScheme) -> list[dict]:
+    """Each intake the scheme has rotations for or has decided on: the team's HEFT decision and the hints
+    beside it (how many rotations hold an innovative post, how many a Deep End practice)."""
+    decided = {i.intake: i for i in SchemeIntake.objects.filter(scheme=scheme)}
+    counts = (
+        Rotation.objects.filter(scheme=scheme)
+        .exclude(availability=Rotation.Availability.WITHDRAWN)
+        .values("intake")
+        .annotate(
+            rotations=Count("pk", distinct=True),
+            innovative=Count(
+                "pk", distinct=True, filter=Q(slots__post__category__kind=PostCategory.Kind.INNOVATIVE)
+            ),
+            deep_end=Count("pk", distinct=True, filter=Q(slots__post__practice__is_deep_end=True)),
+        )
+    )
+    hints = {row["intake"]: row for row in counts}
+    return [
+        {
+            "intake": intake,
+            "decision": decided.get(intake),
+            "rotations": hints.get(intake, {}).get("rotations", 0),
+            "innovative": hints.get(intake, {}).get("innovative", 0),
+            "deep_end": hints.get(intake, {}).get("deep_end", 0),
+        }
+        for intake in sorted(set(decided) | set(hints), reverse=True)
+    ]
+
+
+def categories_list() -> QuerySet[PostCategory]:
+    return PostCategory.objects.prefetch_related("subtypes").order_by("kind", "name")
+
+
+def subtypes_list() -> QuerySet[PostSubtype]:
+    return PostSubtype.objects.select_related("category").order_by("category__name", "name")
+
+
+def posts_managed_by(user, *, scheme_code: str = "") -> QuerySet[Post]:
+    posts = Post.objects.filter(scheme__in=schemes_managed_by(user)).select_related(
+        "scheme", "category", "subtype", "practice"
+    )
+    return (posts.filter(scheme__code=scheme_code) if scheme_code else posts).order_by(
+        "scheme__name", "post_number"
+    )
+
+
+def post_managed_by(user, pk: int) -> Post:
+    """Post.DoesNotExist for a post outside the schemes `user` manages."""
+    return posts_managed_by(user).get(pk=pk)
+
+
+def rotation_managed_by(user, code: str) -> Rotation:
+    """Rotation.DoesNotExist for a rotation outside the schemes `user` manages."""
+    rotation = rotation_detail(code)
+    if not can_manage_rotation(user, rotation):
+        raise Rotation.DoesNotExist
+    return rotation
+
+
+def intakes_of(scheme: TrainingScheme) -> list[str]:
+    """The intakes the scheme has rotations for, newest first."""
+    intakes = Rotation.objects.filter(scheme=scheme).values_list("intake", flat=True).distinct()
+    return sorted(intakes, reverse=True)
+
+
+def post_label(post: Post) -> str:
+    """How people name a post in a rotation: "Psychiatry at Riverside Liaison Service"."""
+    return f"{post.category.name} at {post.place}"
+
+
+def slot_for_checks(post: Post, order: int, training_year: str, start: int, months: int) -> Slot:
+    """A slot as the rotation checks take it (heft.engines.rotations)."""
+    deep_end = post.practice_id and post.practice.is_deep_end
+    return Slot(
+        order=order,
+        training_year=training_year,
+        start=start,
+        months=months,
+        wte=post.wte,
+        post=post_label(post),
+        innovative=post.category.is_innovative,
+        deep_end_practice=post.practice.name if deep_end else "",
+    )
+
+
+def rotation_check_slots(rotation: Rotation) -> list[Slot]:
+    return [
+        slot_for_checks(s.post, s.order, s.training_year, s.start_offset_months, s.months)
+        for s in rotation.slots.all()
+    ]

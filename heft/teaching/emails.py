@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from heft.core.links import site_url_for
 from heft.teaching.calendars import ATTACHMENT_TYPE, calendar_for, invitation
 from heft.teaching.models import TeachingSession
 
@@ -20,7 +21,7 @@ def reminder(session: TeachingSession, trainee, connection=None) -> EmailMultiAl
         trainee.email,
         f"Reminder: {session.title}",
         "reminder",
-        {"session": session, "trainee": trainee},
+        {"session": session, "trainee": trainee, "link": site_url_for("teaching:session_detail", session.pk)},
         connection,
     )
     message.attach("invitation.ics", invitation(session), ATTACHMENT_TYPE)
@@ -30,7 +31,13 @@ def reminder(session: TeachingSession, trainee, connection=None) -> EmailMultiAl
 def session_changed(session: TeachingSession, trainee, changes: list[str], connection=None):
     cancelled = session.status == TeachingSession.Status.CANCELLED
     subject = f"{'Cancelled' if cancelled else 'Changed'}: {session.title}"
-    context = {"session": session, "trainee": trainee, "changes": changes, "cancelled": cancelled}
+    context = {
+        "session": session,
+        "trainee": trainee,
+        "changes": changes,
+        "cancelled": cancelled,
+        "link": site_url_for("teaching:session_detail", session.pk),
+    }
     message = _message(trainee.email, subject, "changed", context, connection)
     message.attach("invitation.ics", invitation(session), ATTACHMENT_TYPE)
     return message

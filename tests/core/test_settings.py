@@ -11,6 +11,7 @@ PRODUCTION_VARS = {
     "DJANGO_ALLOWED_HOSTS": "heft.example.org",
     "DATABASE_URL": "sqlite:////tmp/heft-settings-test.sqlite3",
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "HEFT_SITE_URL": "https://heft.example.org",
 }
 
 

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from heft.accounts.models import ApiToken, Role, hash_token
+from heft.accounts.models import ApiToken, Invitation, Role, hash_token
 from heft.audit.services import audit_record
 from heft.community.models import (
     CareerOutcome,
@@ -145,6 +145,14 @@ def give_every_kind_of_record(trainee, *, at: datetime.datetime, tag: str) -> Re
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     give_totp(user)
     ApiToken.objects.create(user=user, name=f"Token {tag}", token_hash=hash_token(f"api-{tag}"))
+    Invitation.objects.create(
+        user=user,
+        role=Role.TRAINEE,
+        nonce=f"nonce-{tag}",
+        sent_at=at,
+        expires_at=at + 7 * 24 * HOUR,
+        accepted_at=at,
+    )
     with transaction.atomic():
         audit_record(by=user, verb="test.did", target=trainee, after={"tag": tag})
         audit_record(by=run.created_by, verb="test.changed", target=placement, after={"tag": tag})

@@ -12,12 +12,17 @@ from tests.security import (
     matrix_community,
     matrix_content,
     matrix_core,
+    matrix_people,
     matrix_practices,
     matrix_preferencing,
     matrix_privacy,
     matrix_reports,
+    matrix_rotations,
+    matrix_setup_api,
+    matrix_structure,
     matrix_teaching,
     matrix_trainees,
+    matrix_uploads,
 )
 from tests.security.matrix_doc import Row, read_matrix
 from tests.security.matrix_rules import EVERYONE, NATIONAL, Route
@@ -33,6 +38,11 @@ APP_MATRICES = [
     matrix_content,
     matrix_reports,
     matrix_privacy,
+    matrix_structure,
+    matrix_rotations,
+    matrix_uploads,
+    matrix_setup_api,
+    matrix_people,
 ]
 URL_KWARGS: dict[str, dict[str, str]] = {}
 BODIES: dict[str, object] = {}

@@ -1,0 +1,5 @@
+"""The REST API for invitations."""
+
+from ninja import Router
+
+router = Router(tags=["people"])

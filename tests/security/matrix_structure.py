@@ -1,0 +1,9 @@
+"""The records named in the addresses of the structure routes in the access matrix (see access_matrix.py).
+The statuses are in docs/security.md."""
+
+URL_KWARGS: dict[str, dict[str, str]] = {}
+BODIES: dict[str, object] = {}
+
+
+def kwargs(world) -> dict[str, str]:
+    return {}
