@@ -5,15 +5,26 @@ BIN := $(VENV)/bin
 VENDOR := heft/static/vendor
 DEV_ENV := HEFT_ENVIRONMENT=development DJANGO_DEBUG=1
 
-.PHONY: run test install assets lint format migrate demo bench clean
+.PHONY: run serve national-admin test install assets lint format bench clean
 
 run: install assets
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	# The task worker (emails, imports) runs beside the web server and stops with it.
+	$(MAKE) --no-print-directory serve
+
+# Serves whatever the database holds (no demo data is loaded), with the task worker (emails, imports) beside
+# the web server; both stop together.
+serve: install assets
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The first national admin of an empty installation: `make national-admin EMAIL=you@example.nhs.uk`.
+national-admin: install
+	@test -n "$(EMAIL)" || (echo "Say whose: make national-admin EMAIL=you@example.nhs.uk" && exit 1)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py create_national_admin "$(EMAIL)"
 
 test: install assets lint
 	HEFT_ENVIRONMENT=test $(BIN)/pytest

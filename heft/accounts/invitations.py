@@ -7,9 +7,20 @@ import secrets
 
 from django.core import signing
 
+from heft.accounts.models import Invitation, Role
 from heft.core.links import site_url_for
 
 SALT = "heft.accounts.invitation"
+
+# A role as a sentence names it ("invited as a scheme administrator or TPD"): labels keep their capitals.
+ROLE_PHRASES = {
+    Role.NATIONAL_ADMIN: "a national admin",
+    Role.REGIONAL_LEAD: "a regional programme lead",
+    Role.SCHEME_ADMIN: "a scheme administrator or TPD",
+    Role.EDUCATOR: "an educator",
+    Role.MENTOR: "a mentor",
+    Role.TRAINEE: "a trainee",
+}
 
 
 def new_nonce() -> str:
@@ -33,3 +44,11 @@ def read_invitation_token(token: str) -> tuple[int, str] | None:
 def invitation_link(invitation) -> str:
     """The address in the email: the page where the invited person sets their password."""
     return site_url_for("people:invitation_accept", token=invitation_token(invitation.pk, invitation.nonce))
+
+
+def latest_invitation(user, role: str):
+    """The invitation of `user` to `role` sent most recently, or None: what a page says about where their
+    sign-in stands (a trainee's record)."""
+    if user is None:
+        return None
+    return Invitation.objects.filter(user=user, role=role).order_by("-sent_at").first()

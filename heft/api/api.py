@@ -11,7 +11,7 @@ from heft.api.auth import API_AUTH, require
 from heft.api.checks import CheckedNinjaAPI
 from heft.api.pagination import Pagination
 from heft.api.reference import ApiReference, SchemaBuiltOnce
-from heft.api.schemas import API_ERRORS, PostOut, PracticeOut, RegionOut, RotationOut, SchemeOut, TraineeOut
+from heft.api.schemas import API_ERRORS, PracticeOut, TraineeOut
 from heft.audit.services import audit_view
 from heft.community.api import router as community_router
 from heft.content.api import router as content_router
@@ -20,8 +20,7 @@ from heft.people.api import router as people_router
 from heft.practices.api import router as practices_router
 from heft.practices.selectors import practices_list
 from heft.preferencing.api import router as preferencing_router
-from heft.programmes.models import Post, Region, TrainingScheme
-from heft.programmes.selectors import rotations_list
+from heft.programmes.api import router as programmes_router
 from heft.reports.api import router as reports_router
 from heft.setup.api import router as setup_router
 from heft.teaching.api import router as teaching_router
@@ -29,6 +28,7 @@ from heft.trainees.api import router as trainees_router
 from heft.trainees.selectors import trainee_list_for, trainees_visible_to
 
 APP_ROUTERS = [
+    programmes_router,
     preferencing_router,
     teaching_router,
     practices_router,
@@ -71,49 +71,8 @@ def request_not_valid(request, exc: ValidationError):
     return api.create_response(request, body, status=422)
 
 
-programmes = Router(tags=["programmes"])
 practices = Router(tags=["practices"])
 trainees = Router(tags=["trainees"])
-
-
-@programmes.get("/regions", response={200: list[RegionOut], **ERRORS})
-@paginate(Pagination)
-def list_regions(request):
-    require(request, Perm.VIEW_PROGRAMMES)
-    return Region.objects.order_by("name")
-
-
-@programmes.get("/schemes", response={200: list[SchemeOut], **ERRORS})
-@paginate(Pagination)
-def list_schemes(request, region: str = ""):
-    require(request, Perm.VIEW_PROGRAMMES)
-    schemes = TrainingScheme.objects.select_related("region", "school").order_by("name")
-    return schemes.filter(region__code=region) if region else schemes
-
-
-@programmes.get("/posts", response={200: list[PostOut], **ERRORS})
-@paginate(Pagination)
-def list_posts(request, scheme: str = ""):
-    require(request, Perm.VIEW_PROGRAMMES)
-    posts = Post.objects.select_related("category", "scheme", "practice").order_by("post_number")
-    return posts.filter(scheme__code=scheme) if scheme else posts
-
-
-def _rotations(**filters):
-    return rotations_list(**filters).prefetch_related("slots__post__category")
-
-
-@programmes.get("/rotations", response={200: list[RotationOut], **ERRORS})
-@paginate(Pagination)
-def list_rotations(request, scheme: str = "", intake: str = "", heft_only: bool = False):
-    require(request, Perm.VIEW_PROGRAMMES)
-    return _rotations(scheme_code=scheme, intake=intake, heft_only=heft_only)
-
-
-@programmes.get("/rotations/{code}", response={200: RotationOut, **ERRORS})
-def get_rotation(request, code: str):
-    require(request, Perm.VIEW_PROGRAMMES)
-    return get_object_or_404(_rotations(), code=code)
 
 
 @practices.get("/practices", response={200: list[PracticeOut], **ERRORS})
@@ -153,7 +112,6 @@ def get_trainee(request, trainee_id: int):
     return trainee
 
 
-api.add_router("/", programmes)
 api.add_router("/", practices)
 api.add_router("/", trainees)
 # Each app adds its own resources through its `api.router`.

@@ -17,6 +17,7 @@ class SchemeOut(Schema):
     name: str
     region: str
     school: str | None
+    localities: list[str]
 
     @staticmethod
     def resolve_region(obj) -> str:
@@ -26,20 +27,33 @@ class SchemeOut(Schema):
     def resolve_school(obj) -> str | None:
         return obj.school.name if obj.school_id else None
 
+    @staticmethod
+    def resolve_localities(obj) -> list[str]:
+        return [locality.name for locality in obj.localities.all()]
+
 
 class PostOut(Schema):
     id: int
     post_number: str
     category: str
+    subtype: str | None
     innovative: bool
     scheme: str
     practice: str | None
     site: str
     wte: Decimal
+    educational_supervisor_name: str
+    educational_supervisor_email: str
+    clinical_supervisor_name: str
+    clinical_supervisor_email: str
 
     @staticmethod
     def resolve_category(obj) -> str:
         return obj.category.code
+
+    @staticmethod
+    def resolve_subtype(obj) -> str | None:
+        return obj.subtype.code if obj.subtype_id else None
 
     @staticmethod
     def resolve_innovative(obj) -> bool:
@@ -79,6 +93,7 @@ class RotationOut(Schema):
     intake: str
     capacity: int
     availability: str
+    description: str
     heft: bool
     slots: list[SlotOut]
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from heft.accounts.permissions import Perm, has_perm
+from heft.accounts.models import Role, RoleAssignment
+from heft.accounts.permissions import Perm, has_perm, may_grant
 from heft.audit.services import audit_record, snapshot
 from heft.community import selectors
 from heft.community.models import (
@@ -311,6 +312,50 @@ def mentor_assignment_end(*, assignment: MentorAssignment, by) -> MentorAssignme
             after={"end_date": str(assignment.end_date)},
         )
     return assignment
+
+
+MENTOR_CAPACITY = (1, 30)
+MENTOR_PROFILE_FIELDS = ["kind", "region", "scheme", "locality", "capacity"]
+
+
+def mentor_profile_save(*, user, kind: str, scheme, locality=None, capacity: int, by) -> Mentor:
+    """A mentor's profile: their kind, where they work (a scheme of their region and perhaps one of its
+    localities: matching keeps journeys short) and how many trainees they can support. Saved by whoever may
+    give the mentor role in the scheme's region (heft.people, as they invite or change a role), or by the
+    mentor themself as they take up a role offered with these details."""
+    _check_mentor_profile(user, kind, scheme, locality, capacity, by)
+    with transaction.atomic():
+        mentor = Mentor.objects.select_for_update().filter(user=user).first()
+        before = snapshot(mentor, MENTOR_PROFILE_FIELDS) if mentor else None
+        mentor = mentor or Mentor(user=user)
+        mentor.kind, mentor.capacity = kind, capacity
+        mentor.region_id, mentor.scheme, mentor.locality = scheme.region_id, scheme, locality
+        mentor.save()
+        after = snapshot(mentor, MENTOR_PROFILE_FIELDS)
+        if after != before:
+            audit_record(by=by, verb="mentor.profile_saved", target=mentor, before=before, after=after)
+    return mentor
+
+
+def mentor_profile_check(*, kind: str, scheme, locality, capacity: int) -> None:
+    """Whether these are a mentor's details: checked before an invitation keeps them for later, too."""
+    if kind not in Mentor.Kind.values:
+        raise ValidationError({"kind": "Choose the kind of mentor."})
+    low, high = MENTOR_CAPACITY
+    if not low <= capacity <= high:
+        raise ValidationError({"capacity": f"A mentor supports from {low} to {high} trainees."})
+    if locality is not None and locality.scheme_id != scheme.pk:
+        raise ValidationError({"locality": f"Choose a locality of {scheme.name}, or none."})
+
+
+def _check_mentor_profile(user, kind: str, scheme, locality, capacity: int, by) -> None:
+    taking_up = (
+        by.pk == user.pk
+        and RoleAssignment.objects.filter(user=user, role=Role.MENTOR, region_id=scheme.region_id).exists()
+    )
+    if not (taking_up or may_grant(by, Role.MENTOR, region_id=scheme.region_id)):
+        raise PermissionDenied("You cannot set up mentors in this region.")
+    mentor_profile_check(kind=kind, scheme=scheme, locality=locality, capacity=capacity)
 
 
 # --- interests and the directory --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from heft.accounts.permissions import Perm, scope_for
 from heft.audit.models import AuditEvent
 from heft.content.models import NewsItem, Page, Testimonial
 from heft.programmes.models import PostCategory, Region, Rotation, RotationSlot, TrainingScheme
-from heft.programmes.selectors import regions_with_schemes, rotations_list
+from heft.programmes.selectors import regions_with_schemes, rotations_list, scheme_intakes
 
 # --- the public site ----------------------------------------------------------------------------------
 
@@ -86,6 +86,23 @@ def rotations_by_intake(rotations: Iterable[Rotation]) -> list[dict]:
         )
         group["heft" if rotation.heft else "other"].append(rotation)
     return list(groups.values())
+
+
+def public_intakes(scheme: TrainingScheme) -> list[dict]:
+    """Each intake of the scheme, newest first: its rotations grouped as rotations_by_intake groups them,
+    the programme team's explicit HEFT decision (`decision`, None until they make one) and the hints shown
+    beside it (`rotations`, `innovative`, `deep_end`: how many of its rotations hold an innovative post or
+    a Deep End practice). An intake with a decision but no rotations yet is shown too."""
+    groups = {group["intake"]: group for group in rotations_by_intake(public_rotations(scheme.code))}
+    offers = {row["intake"]: row for row in scheme_intakes(scheme)}
+    intakes = []
+    for intake in sorted(set(groups) | set(offers), reverse=True):
+        empty = {"intake": intake, "label": intake_label(intake), "heft": [], "other": []}
+        group = groups.get(intake) or empty
+        offer = offers.get(intake, {})
+        hints = {key: offer.get(key, 0) for key in ("rotations", "innovative", "deep_end")}
+        intakes.append({**group, **hints, "decision": offer.get("decision")})
+    return intakes
 
 
 # --- editors ------------------------------------------------------------------------------------------

@@ -23,11 +23,10 @@ from heft.content.selectors import (
     innovative_categories,
     news_visible,
     pages_published,
+    public_intakes,
     public_region,
     public_regions,
-    public_rotations,
     public_scheme,
-    rotations_by_intake,
     testimonials_published,
 )
 from heft.content.services import content_create, content_set_published, content_update
@@ -80,7 +79,7 @@ def region_detail(request, region_code: str):
 @require_http_methods(["GET", "HEAD"])
 def scheme_detail(request, region_code: str, scheme_code: str):
     scheme = _get_or_404(public_scheme, region_code=region_code, scheme_code=scheme_code)
-    intakes = rotations_by_intake(public_rotations(scheme.code))
+    intakes = public_intakes(scheme)
     return render(request, "content/scheme_detail.jinja", {"scheme": scheme, "intakes": intakes})
 
 

@@ -16,15 +16,20 @@ record created or changed (unchanged rows write nothing, so importing the same f
   a GMC number held with another email, or an email held with another GMC number, is an error to resolve.
 - A sign-in for every imported trainee without one: the account with the trainee's email if there is one
   (and it belongs to no other trainee), else a new account with an unusable password (the trainee sets one
-  through "forgotten password"); either way holding the trainee role.
+  through the invitation below); either way holding the trainee role.
 - ProgrammeMembership, found by trainee, scheme and intake: national rank and score from the file; the start
   date from the file, else (new memberships only) the first Wednesday of the intake month; HEFT mode
   "rotation" when HEFT interest is yes, else "none". An existing membership is never downgraded: the import
   only lifts "none" to "rotation", and what staff have set ("rotation", "enrolment_only") stands.
 - Refused as well: a trainee already in another scheme for the same intake (a move is a staff decision) and a
   national rank already held in the scheme and intake by a trainee who is not in the file.
+- An invitation (heft.accounts: an email with a one-time link to set a password, valid 7 days) for every
+  imported trainee whose sign-in has never been used and who has never been invited, in the same
+  transaction: importing the same file again sends none. An invitation that expired or was revoked is sent
+  again from the trainee's record, never by an import.
 Audit verbs: trainee.imported, trainee.updated_by_import, membership.imported, membership.updated_by_import,
-user.created (a new account, with its trainee role) and role.granted (the role added to an existing account).
+user.created (a new account, with its trainee role), role.granted (the role added to an existing account)
+and invitation.sent.
 """
 
 import datetime
@@ -36,7 +41,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from heft.accounts.models import Role, RoleAssignment, User
+from heft.accounts.models import Invitation, Role, RoleAssignment, User
+from heft.accounts.services import trainee_invitations_create
 from heft.audit.services import audit_record, snapshot
 from heft.core.tables import (
     FILE_ROW,
@@ -75,8 +81,8 @@ HeftMode = ProgrammeMembership.HeftMode
 @dataclass(frozen=True)
 class Change:
     row: int
-    record: str  # "trainee", "sign-in" or "programme membership"
-    action: str  # "created" or "updated"
+    record: str  # "trainee", "sign-in", "programme membership" or "invitation"
+    action: str  # "created", "updated" or "sent"
     label: str
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (before, after) on update
 
@@ -105,6 +111,7 @@ class ImportSummary:
     trainees: Counts = field(default_factory=Counts)
     memberships: Counts = field(default_factory=Counts)
     sign_ins_created: int = 0
+    invitations_sent: int = 0
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -116,7 +123,7 @@ class ImportSummary:
             return f"{self.rows} rows read. Nothing changed: every row matches the records already held."
         return (
             f"{self.rows} rows read. Trainees: {self.trainees}. Programme memberships: {self.memberships}. "
-            f"Sign-ins created: {self.sign_ins_created}."
+            f"Sign-ins created: {self.sign_ins_created}. Invitations sent: {self.invitations_sent}."
         )
 
 
@@ -504,6 +511,7 @@ def _write(entries: list[Entry], existing: _Existing, by, summary: ImportSummary
     users = _save_sign_ins(entries, existing, by, summary)
     trainees = _save_trainees(entries, existing, users, by, summary)
     _save_memberships(entries, existing, trainees, by, summary)
+    _send_invitations(entries, trainees, by, summary)
     return summary
 
 
@@ -622,6 +630,27 @@ def _save_memberships(entries, existing: _Existing, trainees: dict[str, Trainee]
         )
     summary.memberships.created += len(new)
     summary.memberships.updated += len(changed)
+
+
+def _send_invitations(entries, trainees: dict[str, Trainee], by, summary) -> None:
+    """An invitation for each trainee of the file whose sign-in has never been used and who has never been
+    invited to set a password (so a second import of the file sends none)."""
+    first_row: dict[int, Entry] = {}
+    for entry in entries:
+        first_row.setdefault(trainees[entry.gmc_number].user_id, entry)
+    first_row.pop(None, None)
+    invited = Invitation.objects.filter(user_id__in=first_row, role=Role.TRAINEE).values("user_id")
+    never_used = User.objects.filter(pk__in=first_row, last_login__isnull=True, is_active=True).exclude(
+        pk__in=invited
+    )
+    invitees = sorted(
+        ((first_row[user.pk], user) for user in never_used if not user.has_usable_password()),
+        key=lambda pair: pair[0].row,
+    )
+    trainee_invitations_create(invitees=[(user, entry.scheme) for entry, user in invitees], by=by)
+    for entry, user in invitees:
+        summary.changes.append(Change(entry.row, "invitation", "sent", user.email))
+    summary.invitations_sent = len(invitees)
 
 
 def _new_membership(entry: Entry, trainee: Trainee) -> ProgrammeMembership:

@@ -1,6 +1,9 @@
 """Reads of the programme structure. Not personal data: every signed-in user may see all of it;
 writes are limited to the schemes in the user's MANAGE_PROGRAMMES scope."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from heft.accounts.permissions import Perm, has_perm, scope_for
@@ -48,6 +51,14 @@ def rotation_detail(code: str) -> Rotation:
     )
 
 
+def schemes_list() -> QuerySet[TrainingScheme]:
+    return TrainingScheme.objects.order_by("name")
+
+
+def scheme_detail(code: str) -> TrainingScheme:
+    return TrainingScheme.objects.select_related("region", "school").get(code=code)
+
+
 def regions_with_schemes() -> QuerySet[Region]:
     return Region.objects.prefetch_related("schools", "schemes__school").order_by("name")
 
@@ -57,6 +68,11 @@ def schemes_managed_by(user) -> QuerySet[TrainingScheme]:
     if scope.england:
         return TrainingScheme.objects.all()
     return TrainingScheme.objects.filter(Q(pk__in=scope.scheme_ids) | Q(region_id__in=scope.region_ids))
+
+
+def schemes_with_regions_managed_by(user) -> list[TrainingScheme]:
+    """The schemes `user` manages with their regions, by region then name: for choosing one."""
+    return list(schemes_managed_by(user).select_related("region").order_by("region__name", "name"))
 
 
 def can_manage_rotation(user, rotation: Rotation) -> bool:
@@ -135,6 +151,18 @@ def posts_managed_by(user, *, scheme_code: str = "") -> QuerySet[Post]:
     )
 
 
+def post_number_taken(post_number: str, *, excluding: Post | None = None) -> bool:
+    """Whether another post has this national post number (they are unique across England)."""
+    posts = Post.objects.filter(post_number__iexact=post_number.strip())
+    return posts.exclude(pk=excluding.pk).exists() if excluding is not None else posts.exists()
+
+
+def rotations_holding(post: Post) -> list[str]:
+    """The codes of the rotations that hold `post`, in order."""
+    codes = RotationSlot.objects.filter(post=post).values_list("rotation__code", flat=True)
+    return sorted(set(codes))
+
+
 def post_managed_by(user, pk: int) -> Post:
     """Post.DoesNotExist for a post outside the schemes `user` manages."""
     return posts_managed_by(user).get(pk=pk)
@@ -148,10 +176,83 @@ def rotation_managed_by(user, code: str) -> Rotation:
     return rotation
 
 
+def rotation_code_taken(code: str, *, excluding: Rotation | None = None) -> bool:
+    """Whether another rotation has this code (codes are unique across England, whatever the case)."""
+    rotations = Rotation.objects.filter(code__iexact=code.strip())
+    return rotations.exclude(pk=excluding.pk).exists() if excluding is not None else rotations.exists()
+
+
 def intakes_of(scheme: TrainingScheme) -> list[str]:
     """The intakes the scheme has rotations for, newest first."""
-    intakes = Rotation.objects.filter(scheme=scheme).values_list("intake", flat=True).distinct()
-    return sorted(intakes, reverse=True)
+    return _intakes(Rotation.objects.filter(scheme=scheme))
+
+
+def intakes_managed_by(user) -> list[str]:
+    """The intakes any scheme `user` manages has rotations for, newest first."""
+    return _intakes(Rotation.objects.filter(scheme__in=schemes_managed_by(user)))
+
+
+def _intakes(rotations: QuerySet[Rotation]) -> list[str]:
+    # order_by() drops the model's ordering, whose columns would otherwise defeat the DISTINCT.
+    return list(rotations.order_by("-intake").values_list("intake", flat=True).distinct())
+
+
+def posts_listed_for(user, *, scheme_code: str = "") -> QuerySet[Post]:
+    """The posts `user` manages with how many rotations hold each, for the set-up list."""
+    return posts_managed_by(user, scheme_code=scheme_code).annotate(
+        rotation_count=Count("slots__rotation", distinct=True)
+    )
+
+
+# Suggested codes read SCHEME-2027-08-01: the scheme's code shortened so that the whole fits the column.
+_CODE_LENGTH = Rotation._meta.get_field("code").max_length
+
+
+def next_rotation_code(scheme: TrainingScheme, intake: str) -> str:
+    """The next free code of the form <SCHEME>-<intake>-NN, for a rotation the team leaves uncoded."""
+    suffix_length = len(f"-{intake}-00")
+    prefix = f"{scheme.code.upper()[: _CODE_LENGTH - suffix_length]}-{intake}-"
+    taken = set(Rotation.objects.filter(code__istartswith=prefix).values_list("code", flat=True))
+    numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
+    number = max(numbers, default=0) + 1
+    while f"{prefix}{number:02d}" in taken:
+        number += 1
+    return f"{prefix}{number:02d}"
+
+
+@dataclass(frozen=True)
+class PlannedCopy:
+    """One rotation of the intake copied from, and what copying the intake does with it."""
+
+    source: Rotation
+    code: str  # its code in the new intake
+    existing: Rotation | None  # the rotation already holding that code: left as it is
+    withdrawn: bool  # withdrawn rotations are not copied
+
+    @property
+    def to_copy(self) -> bool:
+        return self.existing is None and not self.withdrawn
+
+
+def copied_code(code: str, from_intake: str, to_intake: str) -> str:
+    """A rotation's code in the intake it is copied to: the new intake in place of the old, or added."""
+    return code.replace(from_intake, to_intake) if from_intake in code else f"{code}-{to_intake}"
+
+
+def intake_copy_plan(scheme: TrainingScheme, from_intake: str, to_intake: str) -> list[PlannedCopy]:
+    """What rotations_copy_to_intake would do, rotation by rotation, without doing it."""
+    sources = list(rotations_with_heft_flag().filter(scheme=scheme, intake=from_intake).order_by("code"))
+    codes = {s.pk: copied_code(s.code, from_intake, to_intake) for s in sources}
+    existing = {r.code: r for r in Rotation.objects.filter(code__in=codes.values()).select_related("scheme")}
+    return [
+        PlannedCopy(
+            source=s,
+            code=codes[s.pk],
+            existing=existing.get(codes[s.pk]),
+            withdrawn=s.availability == Rotation.Availability.WITHDRAWN,
+        )
+        for s in sources
+    ]
 
 
 def post_label(post: Post) -> str:
@@ -167,7 +268,7 @@ def slot_for_checks(post: Post, order: int, training_year: str, start: int, mont
         training_year=training_year,
         start=start,
         months=months,
-        wte=post.wte,
+        wte=Decimal(str(post.wte)),  # a post not yet read back from the database may hold an int
         post=post_label(post),
         innovative=post.category.is_innovative,
         deep_end_practice=post.practice.name if deep_end else "",

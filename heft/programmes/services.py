@@ -28,7 +28,7 @@ from heft.programmes.models import (
     School,
     TrainingScheme,
 )
-from heft.programmes.selectors import can_manage_rotation, slot_for_checks
+from heft.programmes.selectors import can_manage_rotation, copied_code, rotations_holding, slot_for_checks
 
 # --- permissions -------------------------------------------------------------------------------------------
 
@@ -234,17 +234,18 @@ def post_problems(values: dict) -> dict[str, str]:
     bulk upload and the API share. `values` holds POST_FIELDS (practice: a Practice or None)."""
     problems = {}
     category, subtype, practice = values.get("category"), values.get("subtype"), values.get("practice")
-    if category is not None and category.kind == PostCategory.Kind.GP:
-        if practice is None:
-            problems["practice"] = "Choose the GP practice: a GP placement is in a practice."
-    elif practice is not None:
-        problems["practice"] = "Only GP placements are in a practice: give the site instead."
-    elif category is not None and not (values.get("site") or "").strip():
-        problems["site"] = "Say where the post is: the hospital, service or organisation."
+    is_gp = category is not None and category.kind == PostCategory.Kind.GP
+    if is_gp and practice is None:
+        problems["practice"] = "Choose the GP practice: a GP placement is in a practice."
+    elif category is not None and not is_gp:  # (no category: the model's own check asks for one)
+        if practice is not None:
+            problems["practice"] = "Only GP placements are in a practice: give the site instead."
+        elif not (values.get("site") or "").strip():
+            problems["site"] = "Say where the post is: the hospital, service or organisation."
     if subtype is not None and category is not None and subtype.category_id != category.pk:
         problems["subtype"] = f"{subtype.name} is not a kind of {category.name}."
-    wte = values.get("wte")
-    if wte is not None and not Decimal(0) < Decimal(wte) <= Decimal(1):
+    wte = _finite_decimal(values.get("wte"))
+    if wte is not None and not Decimal(0) < wte <= Decimal(1):
         problems["wte"] = "The whole-time equivalent is more than 0 and at most 1, e.g. 1 or 0.5."
     for role in ("educational", "clinical"):
         if values.get(f"{role}_supervisor_email") and not values.get(f"{role}_supervisor_name"):
@@ -260,8 +261,12 @@ def post_save(*, post: Post | None = None, values: dict, by) -> Post:
     if scheme is None:
         raise ValidationError({"scheme": "Choose the scheme the post belongs to."})
     _check_scheme(by, scheme)
+    if values.get("wte") is not None:
+        values = {**values, "wte": _as_stored_wte(values["wte"])}
     merged = {**({f: getattr(post, f) for f in POST_FIELDS} if post else {}), **values}
     problems = post_problems(merged)
+    if post is not None and scheme.pk != post.scheme_id:
+        problems.update(_post_move_problems(post, scheme))
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -272,6 +277,35 @@ def post_save(*, post: Post | None = None, values: dict, by) -> Post:
         return _saved(
             post, by=by, verb="post.created" if is_new else "post.changed", before=before, fields=POST_FIELDS
         )
+
+
+def _finite_decimal(value) -> Decimal | None:
+    """A number given as a number or text; None for anything else (the model's own checks say so)."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _as_stored_wte(value):
+    """The WTE as the database keeps it (1 as 1.00), so that saving an unchanged post changes nothing."""
+    number = _finite_decimal(value)
+    try:
+        return value if number is None else number.quantize(Decimal("0.01"))
+    except ArithmeticError:  # too many digits to be a WTE at all
+        return value
+
+
+def _post_move_problems(post: Post, scheme: TrainingScheme) -> dict[str, str]:
+    """A post in rotations stays in its scheme: its rotations may hold only their own scheme's posts."""
+    codes = rotations_holding(post)
+    if not codes:
+        return {}
+    return {
+        "scheme": f"{post.post_number} is in rotations of {post.scheme.name} ({', '.join(codes[:5])}"
+        f"{'…' if len(codes) > 5 else ''}): take it out of them before moving it to {scheme.name}."
+    }
 
 
 # --- rotations (programme teams) ----------------------------------------------------------------------------
@@ -298,6 +332,11 @@ def slot_problems(scheme: TrainingScheme | None, slots: Sequence[SlotValues]) ->
         f"{s.post.post_number} is a post of {s.post.scheme.name}, not {scheme.name}."
         for s in slots
         if scheme is not None and s.post.scheme_id != scheme.pk
+    ]
+    problems += [
+        f"{s.post.post_number}: the training year is ST1, ST2 or ST3, not {s.training_year or 'blank'}."
+        for s in slots
+        if s.training_year not in RotationSlot.TrainingYear.values
     ]
     checks = [s.as_check(order) for order, s in enumerate(slots, start=1)]
     return problems + [f.message for f in rotation_findings(checks) if f.is_error]
@@ -400,12 +439,13 @@ def rotations_copy_to_intake(
                 SlotValues(s.training_year, s.start_offset_months + 1, s.months, s.post)
                 for s in source.slots.all()
             ]
-            copies.append(rotation_save(values=values, slots=slots, by=by))
+            try:
+                copies.append(rotation_save(values=values, slots=slots, by=by))
+            except ValidationError as error:
+                raise ValidationError(
+                    f"{source.code} cannot be copied: {' '.join(error.messages)}"
+                ) from error
     return copies
-
-
-def copied_code(code: str, from_intake: str, to_intake: str) -> str:
-    return code.replace(from_intake, to_intake) if from_intake in code else f"{code}-{to_intake}"
 
 
 def _slot_row(order: int, values: SlotValues) -> RotationSlot:
@@ -424,9 +464,9 @@ def _with_rotation(slots: list[RotationSlot], rotation: Rotation) -> list[Rotati
     return slots
 
 
-def _slot_row_picture(slot: RotationSlot) -> dict:
+def _slot_row_picture(slot: RotationSlot, order: int | None = None) -> dict:
     return {
-        "order": slot.order,
+        "order": slot.order if order is None else order,
         "training_year": slot.training_year,
         "start_offset_months": slot.start_offset_months,
         "months": slot.months,
@@ -435,4 +475,6 @@ def _slot_row_picture(slot: RotationSlot) -> dict:
 
 
 def _slots_picture(rotation: Rotation) -> list[dict]:
-    return [_slot_row_picture(s) for s in rotation.slots.order_by("order")]
+    """The slots as saved, numbered 1, 2, 3 as rotation_save numbers them: gaps in the stored numbers (an
+    older import's) are no change."""
+    return [_slot_row_picture(s, n) for n, s in enumerate(rotation.slots.order_by("order"), start=1)]

@@ -1,21 +1,28 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.core.pagination import paginate
+from heft.engines.rotations import heft_reasons, rotation_findings
 from heft.programmes.forms import RotationAvailabilityForm, RotationFilterForm
 from heft.programmes.models import Rotation, TrainingScheme
 from heft.programmes.selectors import (
     can_manage_rotation,
     regions_with_schemes,
+    rotation_check_slots,
     rotations_list,
+    schemes_list,
+    schemes_managed_by,
 )
 from heft.programmes.selectors import (
     rotation_detail as select_rotation,
+)
+from heft.programmes.selectors import (
+    scheme_detail as select_scheme,
 )
 from heft.programmes.services import rotation_set_availability
 
@@ -29,7 +36,10 @@ def region_list(request):
 @requires(Perm.VIEW_PROGRAMMES)
 @require_http_methods(["GET", "HEAD"])
 def scheme_detail(request, code: str):
-    scheme = get_object_or_404(TrainingScheme.objects.select_related("region", "school"), code=code)
+    try:
+        scheme = select_scheme(code)
+    except TrainingScheme.DoesNotExist:
+        raise Http404 from None
     rotations = rotations_list(scheme_code=code)
     return render(request, "programmes/scheme_detail.jinja", {"scheme": scheme, "rotations": rotations})
 
@@ -47,8 +57,9 @@ def rotation_list(request):
     context = {
         "form": form,
         "page": paginate(request, rotations),
-        "schemes": TrainingScheme.objects.order_by("name"),
+        "schemes": schemes_list(),
         "filters": filters,
+        "manages_rotations": schemes_managed_by(request.user).exists(),
     }
     return render(request, "programmes/rotation_list.jinja", context)
 
@@ -57,12 +68,8 @@ def rotation_list(request):
 @require_http_methods(["GET", "HEAD"])
 def rotation_detail(request, code: str):
     rotation = _rotation_or_404(code)
-    context = {
-        "rotation": rotation,
-        "can_manage": can_manage_rotation(request.user, rotation),
-        "form": RotationAvailabilityForm(initial={"availability": rotation.availability}),
-    }
-    return render(request, "programmes/rotation_detail.jinja", context)
+    form = RotationAvailabilityForm(initial={"availability": rotation.availability})
+    return render(request, "programmes/rotation_detail.jinja", _detail_context(request, rotation, form))
 
 
 @requires(Perm.MANAGE_PROGRAMMES)
@@ -82,8 +89,22 @@ def rotation_availability(request, code: str):
                 request, f"{rotation.code} is now {rotation.get_availability_display().lower()}."
             )
             return redirect("programmes:rotation_detail", code=rotation.code)
-    context = {"rotation": rotation, "can_manage": True, "form": form}
-    return render(request, "programmes/rotation_detail.jinja", context, status=400)
+    return render(
+        request, "programmes/rotation_detail.jinja", _detail_context(request, rotation, form), status=400
+    )
+
+
+def _detail_context(request, rotation: Rotation, form: RotationAvailabilityForm) -> dict:
+    """The rotation, and for those who manage it the checks the builder shows: warnings and why it is HEFT."""
+    can_manage = can_manage_rotation(request.user, rotation)
+    slots = rotation_check_slots(rotation) if can_manage else []
+    return {
+        "rotation": rotation,
+        "can_manage": can_manage,
+        "form": form,
+        "findings": rotation_findings(slots) if slots else [],
+        "heft_reasons": heft_reasons(slots),
+    }
 
 
 def _rotation_or_404(code: str) -> Rotation:

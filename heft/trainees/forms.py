@@ -1,6 +1,6 @@
 from django import forms
 
-from heft.trainees.models import Interruption
+from heft.trainees.models import Interruption, ProgrammeMembership
 
 DATE = forms.DateInput(attrs={"type": "date"})
 COUNTS = [
@@ -35,6 +35,9 @@ class InterruptionForm(forms.Form):
 
 
 class LtftChangeForm(forms.Form):
+    """On the trainee record beside the time-out form: its own ids ("From" and "First day" are both
+    start_date), so that each label focuses its own field."""
+
     percent = forms.IntegerField(
         label="Percentage of full time",
         min_value=1,
@@ -52,6 +55,10 @@ class LtftChangeForm(forms.Form):
         error_messages={"required": "Give the date the trainee asked."},
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_ltft_%s")
+        super().__init__(*args, **kwargs)
+
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         data["wte"] = data.pop("percent") / 100
@@ -61,4 +68,15 @@ class LtftChangeForm(forms.Form):
 class ReturnForm(forms.Form):
     return_date = forms.DateField(
         label="Back in training on", widget=DATE, error_messages={"required": "Give the day they came back."}
+    )
+
+
+class HeftModeForm(forms.Form):
+    prefix = "heft"  # its own names and ids on the trainee record, beside the other forms
+
+    heft_mode = forms.ChoiceField(
+        label="How they take part in HEFT",
+        choices=ProgrammeMembership.HeftMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they take part in HEFT."},
     )

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from heft.accounts.models import Invitation, Role
+from heft.accounts.services import invitation_create
 from heft.audit.services import audit_record, snapshot
 from heft.engines.cct import Estimate, counts_by_default, ltft_flags
 from heft.engines.cct import LtftChange as LtftSpec
-from heft.trainees.models import Interruption, LtftChange, ProgrammeMembership
-from heft.trainees.selectors import cct_estimate_for
+from heft.trainees.models import Interruption, LtftChange, ProgrammeMembership, Trainee
+from heft.trainees.selectors import cct_estimate_for, current_membership
 
 DAY = datetime.timedelta(days=1)
 
@@ -198,3 +200,55 @@ def _checked_wte(wte) -> Decimal:
     if not Decimal("0") < value <= Decimal("1"):
         raise ValidationError({"wte": "The whole-time equivalent must be above 0 and at most 1 (100%)."})
     return value
+
+
+# --- sign-in and HEFT mode --------------------------------------------------------------------------------
+
+
+def trainee_invite(*, trainee: Trainee, by) -> Invitation:
+    """Email the trainee a link to set their password (again, with a new link, if one is waiting). Their
+    sign-in is the one the import made; a trainee without one gets it now, linked to their record."""
+    membership = current_membership(trainee)
+    if membership is None:
+        raise ValidationError("This trainee has no programme membership, so nobody can invite them yet.")
+    email = trainee.user.email if trainee.user_id else trainee.email
+    with transaction.atomic():
+        trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
+        outcome = invitation_create(
+            email=email,
+            role=Role.TRAINEE,
+            first_name=trainee.forenames,
+            last_name=trainee.surname,
+            scheme=membership.scheme,
+            by=by,
+        )
+        invitation = outcome.invitation
+        if trainee.user_id is None:
+            _link_sign_in(trainee, invitation.user, by=by)
+    return invitation
+
+
+def heft_mode_change(*, membership: ProgrammeMembership, heft_mode: str, by) -> ProgrammeMembership:
+    """Whether the trainee is in HEFT, and how: a HEFT rotation, enrolment only (teaching and community), or
+    not at all. Offers already made stay as they are: the allocation pages deal with those."""
+    if heft_mode not in ProgrammeMembership.HeftMode.values:
+        raise ValidationError({"heft_mode": "Choose how the trainee takes part in HEFT."})
+    with transaction.atomic():
+        membership = ProgrammeMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.heft_mode != heft_mode:
+            before = {"heft_mode": membership.heft_mode}
+            membership.heft_mode = heft_mode
+            membership.save(update_fields=["heft_mode"])
+            audit_record(
+                by=by, verb="membership.heft_mode_changed", target=membership, before=before,
+                after={"heft_mode": heft_mode},
+            )  # fmt: skip
+    return membership
+
+
+def _link_sign_in(trainee: Trainee, user, *, by) -> None:
+    if Trainee.objects.filter(user=user).exclude(pk=trainee.pk).exists():
+        raise ValidationError(f"The sign-in {user.email} belongs to another trainee: check the email.")
+    trainee.user = user
+    trainee.save(update_fields=["user"])
+    audit_record(by=by, verb="trainee.sign_in_linked", target=trainee, after={"user": user.email})

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/ltft/", views.ltft_change_add, name="ltft_change_add"),
     path("<int:pk>/ltft/<int:change_pk>/approve/", views.ltft_change_approve, name="ltft_change_approve"),
     path("<int:pk>/cct/", views.cct_recalculate, name="cct_recalculate"),
+    path("<int:pk>/invite/", views.trainee_invite, name="trainee_invite"),
+    path("<int:pk>/heft-mode/", views.heft_mode, name="heft_mode"),
 ]

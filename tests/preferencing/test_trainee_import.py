@@ -6,9 +6,13 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
-from heft.accounts.models import Role, RoleAssignment, User
+from heft.accounts.models import Invitation, Role, RoleAssignment, User
 from heft.audit.models import AuditEvent
 from heft.preferencing import trainee_import
 from heft.preferencing.trainee_import import FILE_ROW, ImportRejected, trainees_import
@@ -83,7 +87,7 @@ def test_csv_creates_trainees_memberships_and_sign_ins_with_audit(world):
     assert (summary.trainees.created, summary.memberships.created, summary.sign_ins_created) == (2, 2, 2)
     assert str(summary) == (
         "2 rows read. Trainees: 2 new, 0 updated, 0 unchanged. "
-        "Programme memberships: 2 new, 0 updated, 0 unchanged. Sign-ins created: 2."
+        "Programme memberships: 2 new, 0 updated, 0 unchanged. Sign-ins created: 2. Invitations sent: 2."
     )
     trainee = Trainee.objects.get(gmc_number="9500001")
     assert (trainee.forenames, trainee.surname, trainee.email) == (
@@ -102,7 +106,7 @@ def test_csv_creates_trainees_memberships_and_sign_ins_with_audit(world):
     assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE).exists()
     events = AuditEvent.objects.filter(actor=world.user("national_admin"))
     assert sorted(events.values_list("verb", flat=True)) == sorted(
-        ["trainee.imported", "membership.imported", "user.created"] * 2
+        ["trainee.imported", "membership.imported", "user.created", "invitation.sent"] * 2
     )
     assert events.get(verb="trainee.imported", target_id=str(trainee.pk)).after["gmc_number"] == "9500001"
 
@@ -239,6 +243,65 @@ def test_an_existing_account_is_linked_and_given_the_trainee_role(world):
     assert Trainee.objects.get(gmc_number="9500001").user == user
     role = RoleAssignment.objects.get(user=user, role=Role.TRAINEE)
     assert AuditEvent.objects.filter(verb="role.granted", target_id=str(role.pk)).exists()
+
+
+# --- invitations to set a password ------------------------------------------------------------------------
+
+
+def test_each_new_trainee_is_emailed_an_invitation_once(world, django_capture_on_commit_callbacks):
+    data = csv_bytes([person(1), person(2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run(world, data)
+    assert summary.invitations_sent == 2
+    assert [(c.row, c.record, c.action, c.label) for c in summary.changes if c.record == "invitation"] == [
+        (2, "invitation", "sent", "import1@example.org"),
+        (3, "invitation", "sent", "import2@example.org"),
+    ]
+    invitations = Invitation.objects.order_by("user__email")
+    assert [(i.user.email, i.role, i.scheme) for i in invitations] == [
+        ("import1@example.org", Role.TRAINEE, world.scheme_a),
+        ("import2@example.org", Role.TRAINEE, world.scheme_a),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["import1@example.org", "import2@example.org"]
+    assert all(m.subject == "Set up your HEFT Hub sign-in" for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run(world, data)
+    assert again.invitations_sent == 0 and len(mail.outbox) == 2, "importing the same file sends none"
+    assert Invitation.objects.count() == 2
+
+
+def test_no_invitation_for_a_sign_in_already_used_or_a_trainee_once_invited(world):
+    f.UserFactory(email="import1@example.org")  # has a password: signs in already
+    run(world, csv_bytes([person(2)]))
+    Invitation.objects.update(revoked_at=timezone.now())  # revoked: an import does not undo that
+    summary = run(world, csv_bytes([person(1), person(2)]))
+    assert summary.invitations_sent == 0
+    assert Invitation.objects.count() == 1
+
+
+def test_an_existing_trainee_given_a_sign_in_by_the_import_is_invited(world):
+    trainee = world.trainee_a2
+    row = person(1, **{"GMC number": trainee.gmc_number, "Email": trainee.email})
+    row.update(Forenames=trainee.forenames, Surname=trainee.surname)
+    summary = run(world, csv_bytes([row]))
+    assert summary.invitations_sent == 1
+    assert Invitation.objects.get().user == Trainee.objects.get(pk=trainee.pk).user
+
+
+def test_a_refused_file_invites_nobody(world):
+    rejected(world, csv_bytes([person(1), person(2, Email="not an address")]))
+    assert not Invitation.objects.exists()
+
+
+def test_the_import_page_says_how_many_were_invited(world, client_for):
+    response = client_for("regional_lead").post(
+        reverse("preferencing:trainee_import"),
+        {"file": SimpleUploadedFile("export.csv", csv_bytes([person(1), person(2), person(3)]))},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Invitations sent: 3." in page
+    assert "3 trainees were emailed an invitation to set a password." in page
 
 
 # --- bad files ----------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "trainees:ltft_change_add": {"pk": "trainee_a2_pk"},
     "trainees:ltft_change_approve": {"pk": "trainee_a2_pk", "change_pk": "journey_ltft_change_pk"},
     "trainees:cct_recalculate": {"pk": "trainee_a2_pk"},
+    "trainees:trainee_invite": {"pk": "trainee_a2_pk"},
+    "trainees:heft_mode": {"pk": "trainee_a2_pk"},
     "api:list_interruptions": {"trainee_id": "trainee_a2_pk"},
     "api:record_interruption": {"trainee_id": "trainee_a2_pk"},
     "api:return_to_training": {"trainee_id": "trainee_a2_pk", "interruption_id": "journey_interruption_pk"},

@@ -24,6 +24,7 @@ PUBLIC_ROUTES = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    "people:invitation_accept",  # the link in an invitation email, behind the signed token in its address
     # The teaching programme's public timetable and calendar feeds: dates and topics, no personal data.
     "teaching:public_timetable",
     "teaching:public_region_timetable",

@@ -46,21 +46,21 @@ SUBTYPES = {
 }
 
 
-def add_reference_categories(apps, schema_editor):
-    PostCategory = apps.get_model("programmes", "PostCategory")
-    PostSubtype = apps.get_model("programmes", "PostSubtype")
+def add_reference_categories(apps, schema_editor, using=None):
+    """Creates what is missing; heft.programmes.signals runs it again after every migrate and flush."""
+    db = using or (schema_editor.connection.alias if schema_editor else "default")
+    categories = apps.get_model("programmes", "PostCategory").objects.using(db)
+    subtypes = apps.get_model("programmes", "PostSubtype").objects.using(db)
     for code, name, kind, description in CATEGORIES:
-        if not PostCategory.objects.filter(code=code).exists() and not PostCategory.objects.filter(
-            name=name
-        ).exists():
-            PostCategory.objects.create(code=code, name=name, kind=kind, description=description)
-    for category_code, subtypes in SUBTYPES.items():
-        category = PostCategory.objects.filter(code=category_code).first()
+        if not categories.filter(code=code).exists() and not categories.filter(name=name).exists():
+            categories.create(code=code, name=name, kind=kind, description=description)
+    for category_code, pairs in SUBTYPES.items():
+        category = categories.filter(code=category_code).first()
         if category is None:
             continue
-        for code, name in subtypes:
-            if not PostSubtype.objects.filter(code=code).exists():
-                PostSubtype.objects.create(category=category, code=code, name=name)
+        for code, name in pairs:
+            if not subtypes.filter(code=code).exists():
+                subtypes.create(category=category, code=code, name=name)
 
 
 class Migration(migrations.Migration):

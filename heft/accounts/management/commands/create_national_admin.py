@@ -4,14 +4,16 @@ import getpass
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from heft.accounts.invitations import invitation_link
 from heft.accounts.services import national_admin_create
 
 
 class Command(BaseCommand):
     help = (
-        "Creates a sign-in with the national admin role, audited. It has no password: set one with "
-        "`manage.py changepassword EMAIL`. At first sign-in they set up an authenticator app."
+        "Creates a sign-in with the national admin role, audited, and prints (and emails) a one-time link to "
+        "set its password; they then set up an authenticator app. Run again to send a new link."
     )
 
     def add_arguments(self, parser):
@@ -19,11 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, **options):
         try:
-            user = national_admin_create(email=email, by=f"manage.py create_national_admin ({_who()})")
+            invitation = national_admin_create(email=email, by=f"manage.py create_national_admin ({_who()})")
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(f"Created {user.email}, national admin.")
-        self.stdout.write(f"Next, give it a password: manage.py changepassword {user.email}")
+        expires = timezone.localtime(invitation.expires_at)
+        self.stdout.write(f"{invitation.user.email} is a national admin. They set a password at this link,")
+        self.stdout.write(f"which works once, until {expires:%H:%M on %d %B %Y} (it has been emailed too):")
+        self.stdout.write(invitation_link(invitation))
 
 
 def _who() -> str:

@@ -1,0 +1,19 @@
+"""Set-up that follows every `migrate` (and every flush, which ends with the same signal): the reference
+post catalogue of data migration 0003, put back where it is missing, as Django puts back content types.
+A test database emptied between browser tests gets it again; an installation keeps any edits made to it,
+because only categories and subtypes that are missing altogether are created."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.db import connections
+
+CATALOGUE_MIGRATION = "heft.programmes.migrations.0003_reference_post_categories"
+
+
+def restore_reference_catalogue(sender, using, **kwargs) -> None:
+    subtypes = apps.get_model("programmes", "PostSubtype")._meta.db_table
+    if subtypes not in connections[using].introspection.table_names():
+        return  # migrated back to before the catalogue existed
+    migration = import_module(CATALOGUE_MIGRATION)
+    migration.add_reference_categories(apps, schema_editor=None, using=using)
