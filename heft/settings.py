@@ -283,6 +283,17 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# Offers: the reply deadline a run's publication proposes, in working hours (weekends and England's bank
+# holidays skipped), and how long before it the reminder goes.
+HEFT_OFFER_REPLY_WORKING_HOURS = int(os.environ.get("HEFT_OFFER_REPLY_WORKING_HOURS", "48"))
+HEFT_OFFER_REMINDER_HOURS = int(os.environ.get("HEFT_OFFER_REMINDER_HOURS", "24"))
+# Time out: within the allowance (days of absence a training year absorbs) a HEFT place is never at risk;
+# beyond it by more than this many days, or overlapping a HEFT post, the programme team decides.
+HEFT_TIME_OUT_ALLOWANCE_DAYS = 14
+HEFT_PLACE_AT_RISK_DAYS_BEYOND_ALLOWANCE = int(
+    os.environ.get("HEFT_PLACE_AT_RISK_DAYS_BEYOND_ALLOWANCE", "14")
+)
+
 # The cache holds sign-in throttling counts (HEFT_RATE_LIMITS count in a table of their own). It is a table
 # in the database, so every app process shares the counts; `migrate` creates it (heft/accounts/signals.py).
 CACHES = {

@@ -106,6 +106,13 @@ class AllocationRun(models.Model):
         help_text="The published run this one changes, for re-offers and reallocations",
     )
     reason = models.TextField(blank=True, help_text="Why a reallocation was needed; affected trainees see it")
+    fill_places_left = models.BooleanField(
+        "fill the places left",
+        default=False,
+        db_default=False,
+        help_text="After every ranked trainee, give the places left to members without a list or without a "
+        "place, in recruitment-rank order",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -127,18 +134,28 @@ class AllocationRun(models.Model):
 
 
 class Offer(models.Model):
-    """A rotation offered to a trainee by a published run."""
+    """A rotation offered to a trainee by a published run, or placed by hand by the programme team."""
 
     class Status(models.TextChoices):
         OFFERED = "offered", "Offered"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        LAPSED = "lapsed", "Lapsed: no reply by the deadline"
+        GIVEN_UP = "given_up", "Given up after accepting"
+        UPGRADED = "upgraded", "Replaced by a higher choice"
 
     LIVE = (Status.OFFERED, Status.ACCEPTED)
 
     window = models.ForeignKey(PreferenceWindow, on_delete=models.PROTECT, related_name="offers")
-    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="offers")
+    run = models.ForeignKey(
+        AllocationRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        help_text="The run that made it; none when the programme team placed the trainee by hand",
+    )
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="offers")
     rotation = models.ForeignKey("programmes.Rotation", on_delete=models.PROTECT, related_name="offers")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
@@ -149,6 +166,19 @@ class Offer(models.Model):
     respond_by = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True, help_text="Why it was withdrawn, for the trainee")
+    upgrades = models.BooleanField(
+        "accepted with upgrades",
+        default=False,
+        db_default=False,
+        help_text="The trainee keeps a claim on their higher choices: a re-offer run moves them up when a "
+        "place comes free",
+    )
+    by_hand_reason = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Why the programme team placed the trainee by hand; shown to the trainee",
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the reply reminder went")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,6 +188,10 @@ class Offer(models.Model):
                 fields=["window", "trainee"],
                 condition=Q(status__in=["offered", "accepted"]),
                 name="one_live_offer_per_trainee_and_window",
+            ),
+            models.CheckConstraint(
+                name="offer_made_by_a_run_or_by_hand",
+                condition=Q(run__isnull=False) | ~Q(by_hand_reason=""),
             ),
         ]
 

@@ -115,6 +115,8 @@ EXEMPT = {
     "admin.LogEntry.user": "Admin-site changes: the admin site is open only to national admins, never to "
     "trainees, and every change made there is also an audit event.",
     "practices.DataImport.by": "Imports of public data: only national admins import data.",
+    "trainees.Interruption.heft_place_decided_by": "Who decided to keep or release a HEFT place: a programme "
+    "team member; the decision itself is exported with the time out.",
     "accounts.Invitation.invited_by": "Who sent an invitation: a programme team member; the invitations a "
     "person received are exported in their account's section.",
     "practices.DeepEndRuleApplication.by": "Deep End rule changes: only national admins make them.",

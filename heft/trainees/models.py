@@ -60,6 +60,22 @@ class ProgrammeMembership(models.Model):
         help_text="Set when a trainee interrupts training while holding a HEFT place",
     )
     cct_estimate = models.DateField("estimated CCT date", null=True, blank=True)
+    cct_date = models.DateField(
+        "date of CCT", null=True, blank=True, help_text="Recorded with the outcome that completes training"
+    )
+    extension_months = models.PositiveSmallIntegerField(
+        "months of extension",
+        default=0,
+        db_default=0,
+        help_text="Training time added (e.g. after an ARCP outcome 3): the CCT estimate moves by it",
+    )
+    returning_to_intake = models.CharField(
+        "returning with the intake",
+        max_length=7,
+        blank=True,
+        db_default="",
+        help_text="After time out: the intake whose preference window the trainee joins",
+    )
 
     class Meta:
         ordering = ["trainee", "-start_date"]
@@ -75,7 +91,9 @@ class ProgrammeMembership(models.Model):
 
 
 class Placement(models.Model):
-    """Where a trainee works for a period: a post, from one date to another."""
+    """Where a trainee works for a period: a post, from one date to another. Placements made from an
+    accepted rotation name it and the slot they come from, so that giving the rotation up, a reallocation or
+    a re-dating (LTFT, time out) finds them."""
 
     membership = models.ForeignKey(ProgrammeMembership, on_delete=models.CASCADE, related_name="placements")
     post = models.ForeignKey("programmes.Post", on_delete=models.PROTECT, related_name="placements")
@@ -83,6 +101,19 @@ class Placement(models.Model):
     end_date = models.DateField()
     wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2, default=1)
     training_year = models.CharField(max_length=3, blank=True)
+    rotation = models.ForeignKey(
+        "programmes.Rotation", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements"
+    )
+    slot_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    months = models.PositiveSmallIntegerField(
+        "months whole-time", null=True, blank=True, help_text="The slot's length at full time"
+    )
+    # Copied from the post when the placement is made, and kept: the supervisor of a placement in the past
+    # is who supervised it then (release notices and the national bulk-upload export name them).
+    educational_supervisor_name = models.CharField(max_length=200, blank=True, db_default="")
+    educational_supervisor_email = models.EmailField(blank=True, db_default="")
+    clinical_supervisor_name = models.CharField(max_length=200, blank=True, db_default="")
+    clinical_supervisor_email = models.EmailField(blank=True, db_default="")
 
     class Meta:
         ordering = ["membership", "start_date"]
@@ -123,6 +154,18 @@ class Interruption(models.Model):
     counts_towards_training = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
 
+    class HeftPlace(models.TextChoices):
+        KEPT = "kept", "HEFT place kept"
+        RELEASED = "released", "HEFT place released"
+
+    heft_place_decision = models.CharField(
+        "HEFT place", max_length=10, choices=HeftPlace.choices, blank=True, db_default=""
+    )
+    heft_place_decided_at = models.DateTimeField(null=True, blank=True)
+    heft_place_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     class Meta:
         ordering = ["membership", "start_date"]
         constraints = [
@@ -139,12 +182,36 @@ class Interruption(models.Model):
 
 
 class LtftChange(models.Model):
-    """A change to less than full time training, from a date on."""
+    """A change to less than full time training, from a date on: applied for by the trainee and decided by
+    the programme team, or recorded by the team. Only an approved change counts (CCT estimate, placements)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied for: waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    class Reason(models.TextChoices):
+        # NHS England's categories of eligibility for less than full time training.
+        CATEGORY_1 = (
+            "category_1",
+            "Category 1: disability or ill health, or caring for a child or someone ill",
+        )
+        CATEGORY_2 = "category_2", "Category 2: a unique opportunity, religious commitment or well-being"
+        CATEGORY_3 = "category_3", "Category 3: preference for less than full time training"
 
     membership = models.ForeignKey(ProgrammeMembership, on_delete=models.CASCADE, related_name="ltft_changes")
     wte = models.DecimalField("whole-time equivalent", max_digits=3, decimal_places=2)
     start_date = models.DateField()
     requested_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.APPROVED, db_default=Status.APPROVED
+    )
+    reason = models.CharField(
+        "category of reason", max_length=12, choices=Reason.choices, blank=True, db_default=""
+    )
+    decision_note = models.TextField(
+        blank=True, db_default="", help_text="Why it was declined, for the trainee"
+    )
     # A pattern other than the standard ones needs the programme team's approval (see ltft_change_approve).
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
