@@ -283,8 +283,8 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
-# Offers: the reply deadline a run's publication proposes, in working hours (weekends and England's bank
-# holidays skipped), and how long before it the reminder goes.
+# Offers: the reply deadline a run's publication proposes, and how long before it the reminder goes, both in
+# working hours (weekends and England's bank holidays skipped).
 HEFT_OFFER_REPLY_WORKING_HOURS = int(os.environ.get("HEFT_OFFER_REPLY_WORKING_HOURS", "48"))
 HEFT_OFFER_REMINDER_HOURS = int(os.environ.get("HEFT_OFFER_REMINDER_HOURS", "24"))
 # Time out: within the allowance (days of absence a training year absorbs) a HEFT place is never at risk;

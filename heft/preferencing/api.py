@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from heft.accounts.permissions import Perm, has_perm
 from heft.api.auth import require
 from heft.api.schemas import API_ERRORS
-from heft.preferencing import selectors, services
+from heft.preferencing import offers, selectors, services
 
 router = Router(tags=["preferencing"])
 
@@ -79,6 +79,8 @@ class OfferOut(Schema):
     choice: int | None
     explanation: str
     respond_by: datetime
+    upgrades: bool
+    status_reason: str
 
     @staticmethod
     def resolve_window(obj) -> int:
@@ -91,6 +93,7 @@ class OfferOut(Schema):
 
 class RespondIn(Schema):
     accept: bool
+    upgrades: bool = False  # with accept: keep a claim on higher choices, moved up when one comes free
 
 
 class Message(Schema):
@@ -201,8 +204,27 @@ def list_my_offers(request):
 
 @router.post("/offers/{offer_id}/respond", response={200: OfferOut, **ERRORS})
 def respond_to_offer(request, offer_id: int, payload: RespondIn):
+    """Reply to your offer before its deadline: accept, accept with upgrades (`upgrades`: true), or decline.
+    Accepting makes your placements."""
+    offer = selectors.offer_for_trainee(_trainee(request), offer_id)
+    if payload.upgrades and not payload.accept:
+        return Status(400, {"detail": "Upgrades apply only to an offer you accept."})
+    if not payload.accept:
+        reply = offers.Reply.DECLINE
+    else:
+        reply = offers.Reply.ACCEPT_WITH_UPGRADES if payload.upgrades else offers.Reply.ACCEPT
+    try:
+        return offers.offer_reply(offer=offer, reply=reply, by=request.auth)
+    except offers.OfferError as error:
+        return Status(409, {"detail": str(error)})
+
+
+@router.post("/offers/{offer_id}/give-up", response={200: OfferOut, **ERRORS})
+def give_up_offer(request, offer_id: int):
+    """Give up a rotation you accepted, before it starts: the place goes to someone else and your
+    placements in it not yet begun are cancelled. It cannot be undone."""
     offer = selectors.offer_for_trainee(_trainee(request), offer_id)
     try:
-        return services.offer_respond(offer=offer, accept=payload.accept, by=request.auth)
-    except services.PreferencingError as error:
+        return offers.offer_give_up(offer=offer, by=request.auth)
+    except offers.OfferError as error:
         return Status(409, {"detail": str(error)})

@@ -10,9 +10,13 @@ TIS placement template, as its upload service reads it:
   year (a per-year grade name would not be found); the training year goes in Comments instead.
 - Placement Type "In post" is spelt as in TIS's list of types. Placement Status is "Current", "Future" or
   "Past" by today's date in England, TIS's own placement statuses (its upload treats only "DELETE" specially).
-- Dates: a slot runs from the membership's start date plus the slot's start offset in months to the day
-  before its end. For less than full time trainees the months are stretched by 1 / WTE (rounded up), the same
-  for parallel and consecutive slots; WTE is the membership's WTE times the post's.
+- Dates and WTE come from the trainee's placements made from the accepted rotation (heft.trainees.placements):
+  dated on the CCT estimate's clock, stretched for less than full time and moved by time out, one row per
+  placement (a slot split by time out or a change of WTE has two). WTE is the trainee's times the post's.
+- Supervisors: TIS reads "Clinical Supervisor" and "Educational Supervisor" as a registration number (GMC,
+  GDC or public health number) and fails the row with "... cannot be identified in TIS" for anything else.
+  HEFT Hub records supervisors by name and email only, so those columns stay empty and the supervisors are
+  named in Comments for the person uploading to add in TIS.
 
 Both file formats escape text a spreadsheet would run as a formula (OWASP, "CSV injection"): a text cell
 starting with =, +, -, @, tab or carriage return (or their full-width forms) gets a leading apostrophe.
@@ -22,22 +26,19 @@ Numbers and dates stay numbers and dates.
 import csv
 import datetime
 import io
-import math
 import re
-from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from heft.core.demo import add_months
 from heft.preferencing.models import Offer, PreferenceWindow
-from heft.programmes.models import RotationSlot
+from heft.preferencing.problem import window_memberships
 from heft.programmes.selectors import rotations_with_heft_flag
-from heft.trainees.models import ProgrammeMembership
+from heft.trainees.models import Placement, ProgrammeMembership
+from heft.trainees.placements import rotation_placements_planned
 
 OFFER_HEADER = [
     "Surname",
@@ -71,11 +72,15 @@ TIS_HEADER = [
 TIS_PLACEMENT_TYPE = "In post"
 TIS_GRADE = "GP Specialty Training"
 TIS_SPECIALTY = "General Practice"
+SUPERVISORS = (
+    ("Educational supervisor", "educational_supervisor"),
+    ("Clinical supervisor", "clinical_supervisor"),
+)
 
 
 def _memberships(window: PreferenceWindow) -> dict[int, ProgrammeMembership]:
-    members = ProgrammeMembership.objects.filter(scheme=window.scheme, intake=window.intake)
-    return {m.trainee_id: m for m in members}
+    """The window's members, returners included."""
+    return {m.trainee_id: m for m in window_memberships(window)}
 
 
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -126,41 +131,45 @@ def offer_rows(window: PreferenceWindow) -> tuple[list[str], list[list]]:
 def tis_placement_rows(
     window: PreferenceWindow, *, today: datetime.date | None = None
 ) -> tuple[list[str], list[list]]:
-    """One row per slot of every accepted rotation, ordered by trainee then slot."""
+    """One row per placement of every accepted rotation, ordered by trainee then slot."""
     today = today or timezone.localdate()
     memberships = _memberships(window)
-    slots = RotationSlot.objects.select_related("post__category", "post__practice").order_by("order")
     offers = (
         Offer.objects.filter(window=window, status=Offer.Status.ACCEPTED)
         .select_related("trainee", "rotation")
-        .prefetch_related(Prefetch("rotation__slots", queryset=slots))
         .order_by("trainee__surname", "trainee__forenames", "trainee__gmc_number")
     )
+    placed = _placements_by_rotation(memberships.values())
     rows = []
     for offer in offers:
         membership = memberships.get(offer.trainee_id)
         if membership is None:  # no longer on the scheme: nothing to place
             continue
-        rows += [_placement_row(offer, membership, slot, today) for slot in offer.rotation.slots.all()]
+        # Offers accepted before accepting made placements have none: their slots are dated as accepting
+        # would date them now.
+        placements = placed.get((membership.pk, offer.rotation_id)) or rotation_placements_planned(
+            membership, offer.rotation, today
+        )
+        rows += [_placement_row(offer, placement, today) for placement in placements]
     return list(TIS_HEADER), rows
 
 
-def slot_dates(membership: ProgrammeMembership, slot: RotationSlot) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a slot for this trainee, stretched for less than full time training."""
+def _placements_by_rotation(memberships) -> dict[tuple[int, int], list[Placement]]:
+    placements = (
+        Placement.objects.filter(membership__in=list(memberships), rotation__isnull=False)
+        .select_related("post__category", "post__practice")
+        .order_by("slot_order", "start_date")
+    )
+    found: dict[tuple[int, int], list[Placement]] = {}
+    for placement in placements:
+        found.setdefault((placement.membership_id, placement.rotation_id), []).append(placement)
+    return found
 
-    def months_in(months: int) -> int:
-        return math.ceil(Decimal(months) / membership.wte)
 
-    start = add_months(membership.start_date, months_in(slot.start_offset_months))
-    following = add_months(membership.start_date, months_in(slot.start_offset_months + slot.months))
-    return start, following - datetime.timedelta(days=1)
-
-
-def _placement_row(offer: Offer, membership: ProgrammeMembership, slot: RotationSlot, today) -> list:
-    start, end = slot_dates(membership, slot)
+def _placement_row(offer: Offer, placement: Placement, today: datetime.date) -> list:
+    start, end = placement.start_date, placement.end_date
     status = "Past" if end < today else "Future" if start > today else "Current"
-    post = slot.post
-    wte = (membership.wte * post.wte).quantize(Decimal("0.01")).normalize()
+    post = placement.post
     return [
         offer.trainee.surname,
         offer.trainee.gmc_number,
@@ -170,23 +179,32 @@ def _placement_row(offer: Offer, membership: ProgrammeMembership, slot: Rotation
         TIS_PLACEMENT_TYPE,
         status,
         post.place,
-        wte,
+        placement.wte.normalize(),
         TIS_GRADE,
         TIS_SPECIALTY,
+        "",  # TIS wants a registration number here (see above)
         "",
-        "",
-        _comment(slot),
+        _comment(placement),
     ]
 
 
-def _comment(slot: RotationSlot) -> str:
-    post = slot.post
-    parts = [slot.training_year]
+def _comment(placement: Placement) -> str:
+    post = placement.post
+    parts = [placement.training_year]
     if post.category.is_innovative:
         parts.append(f"HEFT innovative post: {post.category.name}")
     elif post.practice_id and post.practice.is_deep_end:
         parts.append("HEFT Deep End practice")
-    return "; ".join(parts)
+    for role, field in SUPERVISORS:
+        parts.append(
+            _supervisor(role, getattr(placement, f"{field}_name"), getattr(placement, f"{field}_email"))
+        )
+    return "; ".join(part for part in parts if part)
+
+
+def _supervisor(role: str, name: str, email: str) -> str:
+    who = " ".join(part for part in (name, f"<{email}>" if email else "") if part)
+    return f"{role}: {who}" if who else ""
 
 
 # --- files --------------------------------------------------------------------------------------------------

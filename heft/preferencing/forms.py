@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from heft.engines.allocation import MECHANISMS
+from heft.preferencing.offers import default_reply_by
 from heft.programmes.models import TrainingScheme
 
 MECHANISM_LABELS = {
@@ -11,6 +12,25 @@ MECHANISM_LABELS = {
     "min-total-rank": "Most trainees placed, then the lowest total of choice numbers",
     "rank-maximal": "Most first choices, then most second choices, and so on (rank-maximal)",
 }
+# Shown under a mechanism's choice. Every rotation ranks trainees by national rank (none has a priority list
+# of its own), so stable matching cannot differ from serial dictatorship: say so before anyone compares.
+MECHANISM_HINTS = {
+    "stable": "Here the same allocation as by national recruitment rank, by design: every rotation ranks "
+    "trainees by the same national rank.",
+}
+STABLE_EQUALS_SERIAL_DICTATORSHIP = (
+    "Stable matching gives the same allocation as serial dictatorship here, by design. Every rotation ranks "
+    "trainees by the same national recruitment rank, and with one priority order common to every rotation "
+    "the trainee-proposing stable matching is serial dictatorship in that order: the best-ranked trainee "
+    "gets their highest choice with a place, then the next, and so on. Nobody could swap to a rotation that "
+    "ranks them higher than someone in it, because it ranks everyone as the national list does."
+)
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_local(moment) -> str:
+    """The value a datetime-local input shows: UK time, to the minute."""
+    return timezone.localtime(moment).strftime(DATETIME_LOCAL)
 
 
 class WindowForm(forms.Form):
@@ -47,18 +67,60 @@ class RunForm(forms.Form):
         max_value=2**62,
         help_text="For the random order only; leave empty to draw one",
     )
-
-
-class PublishForm(forms.Form):
-    respond_by = forms.DateTimeField(
-        label="Trainees reply by (UK time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    fill_places_left = forms.BooleanField(
+        label="Fill the places left",
+        required=False,
+        help_text="After every ranked trainee is placed, give the places left to members without a list or "
+        "without a place, in national recruitment rank order. Each is told why.",
     )
+
+
+class ReplyByForm(forms.Form):
+    """A reply deadline, proposed as the usual one (offers.default_reply_by) and changeable."""
+
+    respond_by = forms.DateTimeField(
+        label="Trainees reply by (UK time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": "Give the date and time by which trainees must reply."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respond_by"].initial = _datetime_local(default_reply_by())
 
     def clean_respond_by(self):
         respond_by = self.cleaned_data["respond_by"]
         if respond_by <= timezone.now():
             raise forms.ValidationError("The reply deadline must be in the future.")
         return respond_by
+
+
+class PublishForm(ReplyByForm):
+    """Publishing takes two steps: check the deadline and what publishing does, then confirm (the page
+    posts `confirm`)."""
+
+
+class PlaceByHandForm(ReplyByForm):
+    rotation = forms.ChoiceField(
+        label="Rotation",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rotation with a place left."},
+    )
+    reason = forms.CharField(
+        label="Why you are placing them by hand",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The trainee reads this with their offer: “Placed by your programme team: …”",
+        error_messages={"required": "Say why you are placing this trainee by hand: they will be told."},
+    )
+    field_order = ["rotation", "reason", "respond_by"]
+
+    def __init__(self, *args, rotations: list[tuple], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rotation"].choices = [
+            (rotation.code, f"{rotation.code}: {rotation.name} ({left} place{'' if left == 1 else 's'} left)")
+            for rotation, left in rotations
+        ]
 
 
 class ReallocationForm(forms.Form):

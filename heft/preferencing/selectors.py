@@ -1,12 +1,22 @@
 """Reads for preferencing, limited to what the user's role and scope allow."""
 
+import json
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from heft.accounts.permissions import Perm, scope_for
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
-from heft.preferencing.problem import window_memberships, window_rotations
+from heft.preferencing.problem import (
+    is_returner,
+    live_offers,
+    not_in_training,
+    rotation_places,
+    window_memberships,
+    window_rotations,
+)
 from heft.programmes.models import Rotation
 from heft.programmes.selectors import rotations_with_heft_flag
 from heft.trainees.models import ProgrammeMembership, Trainee
@@ -52,13 +62,39 @@ def trainees_not_submitted(window: PreferenceWindow) -> QuerySet[Trainee]:
 
 
 def submission_table(window: PreferenceWindow) -> list[dict]:
-    """Each member of the window with their list's status, for the programme team."""
+    """Each member of the window with their list's status, whether they are returning, and the offer they
+    hold, for the programme team."""
     lists = {pl.trainee_id: pl for pl in PreferenceList.objects.filter(window=window)}
+    held = {
+        o.trainee_id: o
+        for o in Offer.objects.filter(window=window, status__in=Offer.LIVE).select_related("rotation")
+    }
     rows = []
     for membership in window_memberships(window).order_by("national_rank", "trainee__surname"):
-        plist = lists.get(membership.trainee_id)
-        rows.append({"membership": membership, "trainee": membership.trainee, "list": plist})
+        rows.append(
+            {
+                "membership": membership,
+                "trainee": membership.trainee,
+                "list": lists.get(membership.trainee_id),
+                "returning": is_returner(membership),
+                "offer": held.get(membership.trainee_id),
+            }
+        )
     return rows
+
+
+def places_left(window: PreferenceWindow) -> dict[str, int]:
+    """Rotation code -> places not held by a live offer (placed by a run or by hand)."""
+    taken: dict[str, int] = {}
+    for code in live_offers(window).values():
+        taken[code] = taken.get(code, 0) + 1
+    return {code: places - taken.get(code, 0) for code, places in rotation_places(window).items()}
+
+
+def rotations_with_room(window: PreferenceWindow) -> list[tuple[Rotation, int]]:
+    """The window's rotations with a place left, with how many, for placing a trainee by hand."""
+    left = places_left(window)
+    return [(r, left[r.code]) for r in window_rotations(window) if left.get(r.code, 0) > 0]
 
 
 # --- for the trainee ----------------------------------------------------------------------------------------
@@ -74,10 +110,10 @@ def trainee_of(user) -> Trainee | None:
 
 
 def windows_for_trainee(trainee: Trainee) -> QuerySet[PreferenceWindow]:
-    """The windows of every scheme and intake the trainee is a member of."""
-    membership = ProgrammeMembership.objects.filter(
-        trainee=trainee, scheme_id=OuterRef("scheme_id"), intake=OuterRef("intake")
-    )
+    """The windows the trainee is a member of: their scheme and intake's, or after time out the window of
+    the intake they return with (problem.window_memberships)."""
+    joins = Q(returning_to_intake=OuterRef("intake")) | Q(intake=OuterRef("intake"), returning_to_intake="")
+    membership = ProgrammeMembership.objects.filter(joins, trainee=trainee, scheme_id=OuterRef("scheme_id"))
     return PreferenceWindow.objects.filter(Exists(membership)).select_related("scheme").order_by("-opens_at")
 
 
@@ -90,11 +126,13 @@ def window_for_trainee(trainee: Trainee, pk: int) -> PreferenceWindow:
 
 # Written in SQL because saving a list, the deadline rush's hot path, reads it: built with the ORM (an
 # Exists subquery) it cost 1.2 ms of CPU a time, as written here 0.25 ms, query included. Only table names
-# are formatted in; values are bound.
+# are formatted in; values are bound. Membership is problem.window_memberships's: the window's intake, or
+# the intake a trainee returns with after time out.
 _WINDOW_WITH_MEMBERSHIP = f"""
     SELECT w.*, EXISTS (
         SELECT 1 FROM {ProgrammeMembership._meta.db_table} m
-        WHERE m.trainee_id = %s AND m.scheme_id = w.scheme_id AND m.intake = w.intake
+        WHERE m.trainee_id = %s AND m.scheme_id = w.scheme_id
+          AND (m.returning_to_intake = w.intake OR (m.intake = w.intake AND m.returning_to_intake = ''))
     ) AS trainee_is_member
     FROM {PreferenceWindow._meta.db_table} w
     WHERE w.id = %s"""  # noqa: S608
@@ -162,7 +200,119 @@ def offer_for_trainee(trainee: Trainee, pk: int) -> Offer:
     return offer
 
 
-# --- comparing runs ---------------------------------------------------------------------------------------
+# --- runs: who gets what, every member of the window accounted for ----------------------------------------
+
+NO_LIST = "no list"
+NO_PLACE = "no place"
+JOINED_SINCE = "not in this run: joined the window after it was made"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one member of the window gets from a run."""
+
+    trainee_id: str
+    rank: int | None
+    rotation: str | None
+    choice: int | None = None
+    filled: bool = False  # given a place left over, after every ranked trainee
+    fixed: bool = False  # kept where they were (an offer held, or a place given by hand)
+    why_not: str = ""  # for the not placed: no list, no place, or why they took no part
+
+    @property
+    def label(self) -> str:
+        if self.rotation is None:
+            return f"Not placed — {self.why_not}"
+        if self.filled:
+            return f"{self.rotation} (a place left)"
+        return self.rotation
+
+
+def run_outcomes(run: AllocationRun, members: list[ProgrammeMembership] | None = None) -> dict[str, Outcome]:
+    """Trainee id -> Outcome for every member of the run's window, in national rank order: those in the
+    run, those it left out (with why), and any member who joined the window after it was made. Runs made
+    before every member was included read the same way: their members without a list are the ones who
+    ranked nothing, and the members they left out show as not in the run."""
+    if members is None:
+        members = list(window_memberships(run.window))
+    roll = run.metrics.get("members") or {}
+    fixed = run.input_snapshot.get("fixed") or {}
+    no_list = set(roll["no_list"]) if "no_list" in roll else None
+    outcomes = {}
+    for entry in run.input_snapshot.get("trainees", []):
+        trainee_id, code = entry["id"], run.assignments.get(entry["id"])
+        ranked = entry["preferences"]
+        without_list = trainee_id in no_list if no_list is not None else not ranked
+        outcomes[trainee_id] = Outcome(
+            trainee_id=trainee_id,
+            rank=entry["rank"],
+            rotation=code,
+            choice=ranked.index(code) + 1 if code in ranked else None,
+            filled=bool(code) and run.fill_places_left and code not in ranked and trainee_id not in fixed,
+            fixed=trainee_id in fixed,
+            why_not="" if code else (NO_LIST if without_list else NO_PLACE),
+        )
+    ranks = {str(m.trainee_id): m.national_rank for m in members}
+    for trainee_id, why in (roll.get("not_in_run") or {}).items():
+        outcomes[trainee_id] = Outcome(trainee_id, ranks.get(trainee_id), None, why_not=why)
+    for trainee_id in ranks.keys() - outcomes.keys():
+        outcomes[trainee_id] = Outcome(trainee_id, ranks[trainee_id], None, why_not=JOINED_SINCE)
+    return dict(sorted(outcomes.items(), key=lambda item: (item[1].rank is None, item[1].rank or 0, item[0])))
+
+
+def run_counts(outcomes: dict[str, Outcome]) -> dict:
+    """Members, placed and not placed, and the not placed by reason (no list first, then no place, then
+    the rest by size): the numbers add up to the members."""
+    placed = [o for o in outcomes.values() if o.rotation]
+    reasons: dict[str, int] = {}
+    for outcome in outcomes.values():
+        if not outcome.rotation:
+            reasons[outcome.why_not] = reasons.get(outcome.why_not, 0) + 1
+    order = {NO_LIST: 0, NO_PLACE: 1}
+    return {
+        "members": len(outcomes),
+        "placed": len(placed),
+        "filled": sum(1 for o in placed if o.filled),
+        "not_placed": len(outcomes) - len(placed),
+        "reasons": sorted(reasons.items(), key=lambda item: (order.get(item[0], 2), -item[1], item[0])),
+    }
+
+
+def run_rows(run: AllocationRun) -> list[dict]:
+    """Each member of the window with what the run gives them and why, in national rank order."""
+    members = {str(m.trainee_id): m for m in window_memberships(run.window)}
+    outcomes = run_outcomes(run, list(members.values()))
+    trainees = Trainee.objects.in_bulk([int(t) for t in outcomes])
+    return [
+        {
+            "outcome": outcome,
+            "trainee": trainees.get(int(trainee_id)),
+            "returning": trainee_id in members and is_returner(members[trainee_id]),
+            "explanation": run.explanations.get(trainee_id, ""),
+        }
+        for trainee_id, outcome in outcomes.items()
+    ]
+
+
+def stable_equals_serial_dictatorship(run: AllocationRun) -> bool:
+    """A `stable` run whose rotations all rank trainees by national rank (none has a priority list of its
+    own, as in HEFT Hub today): it then gives serial dictatorship's allocation, by design (see
+    heft.engines.allocation.stable_is_serial_dictatorship, and its test)."""
+    return run.mechanism == "stable" and not run.input_snapshot.get("rotation_priorities")
+
+
+def publication_preview(run: AllocationRun) -> dict:
+    """What publishing the run would do now: offers made, offers withdrawn, trainees moved up by their
+    upgrades, and the members left without a place, by reason."""
+    held = live_offers(run.window)
+    moved_up = {move["trainee"] for move in run.metrics.get("upgrades", [])}
+    changed = {t: code for t, code in run.assignments.items() if held.get(t) != code and t not in moved_up}
+    return {
+        "made": sum(1 for code in changed.values() if code),
+        "withdrawn": sum(1 for t in changed if t in held),
+        "moved_up": len(moved_up),
+        "counts": run_counts(run_outcomes(run)),
+    }
 
 
 def runs_of(window: PreferenceWindow) -> QuerySet[AllocationRun]:
@@ -170,35 +320,57 @@ def runs_of(window: PreferenceWindow) -> QuerySet[AllocationRun]:
 
 
 def run_comparison(window: PreferenceWindow, run_ids: list[int]) -> dict:
-    """The chosen runs side by side: their metrics, HEFT places filled, and who gets something different."""
+    """The chosen runs side by side: the window's members placed and not placed (and why), their metrics,
+    HEFT places filled, and each member who gets something different, with why they are not placed."""
     runs = list(window.runs.filter(pk__in=run_ids).order_by("created_at"))
     heft_codes = set(
         rotations_with_heft_flag().filter(heft=True, scheme=window.scheme).values_list("code", flat=True)
     )
-    names = {
-        str(t.pk): t for t in Trainee.objects.filter(pk__in={int(t) for r in runs for t in r.assignments})
-    }
+    members = {str(m.trainee_id): m for m in window_memberships(window)}
+    outcomes = [run_outcomes(run, list(members.values())) for run in runs]
     longest = max((len(r.metrics["rank_profile"]) for r in runs), default=0)
     rows = [
         {
             "run": run,
-            "placed": run.metrics["placed"],
-            "unplaced": run.metrics["unplaced"],
+            "counts": run_counts(run_outcome),
             "total_rank": run.metrics["total_rank"],
             "heft_filled": sum(1 for code in run.assignments.values() if code in heft_codes),
             "profile": run.metrics["rank_profile"] + [0] * (longest - len(run.metrics["rank_profile"])),
         }
-        for run in runs
+        for run, run_outcome in zip(runs, outcomes, strict=True)
     ]
-    trainee_ids = sorted(
-        {t for r in runs for t in r.assignments}, key=lambda t: names[t].surname if t in names else t
-    )
+    trainee_ids = {t for run_outcome in outcomes for t in run_outcome}
+    names = Trainee.objects.in_bulk([int(t) for t in trainee_ids])
     changes = [
-        {"trainee": names.get(t), "assignments": [r.assignments.get(t) for r in runs]}
-        for t in trainee_ids
-        if len({r.assignments.get(t) for r in runs}) > 1
+        {
+            "trainee": names.get(int(t)),
+            "returning": t in members and is_returner(members[t]),
+            "outcomes": [run_outcome.get(t) for run_outcome in outcomes],
+        }
+        for t in sorted(trainee_ids, key=lambda t: (names[int(t)].surname, t) if int(t) in names else ("", t))
+        if len({(o.rotation, o.why_not) if o else None for o in (ro.get(t) for ro in outcomes)}) > 1
     ]
-    return {"runs": runs, "rows": rows, "choices": list(range(1, longest + 1)), "changes": changes}
+    return {
+        "runs": runs,
+        "rows": rows,
+        "choices": list(range(1, longest + 1)),
+        "changes": changes,
+        "reasons": sorted({why for row in rows for why, _ in row["counts"]["reasons"]}, key=_reason_order),
+        "same": _same_allocations(runs),
+        "stable_equals_serial_dictatorship": any(stable_equals_serial_dictatorship(r) for r in runs),
+    }
+
+
+def _reason_order(why: str) -> tuple[int, str]:
+    return ({NO_LIST: 0, NO_PLACE: 1}.get(why, 2), why)
+
+
+def _same_allocations(runs: list[AllocationRun]) -> list[list[AllocationRun]]:
+    """Groups of two or more of the runs that give every trainee the same rotation."""
+    groups: dict[str, list[AllocationRun]] = {}
+    for run in runs:
+        groups.setdefault(json.dumps(run.assignments, sort_keys=True), []).append(run)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def window_membership(window: PreferenceWindow, membership_pk: int):
@@ -208,20 +380,20 @@ def window_membership(window: PreferenceWindow, membership_pk: int):
     return membership
 
 
-def run_rows(run: AllocationRun) -> list[dict]:
-    """Each trainee in the run with what they would get and why, in national rank order."""
-    trainees = {str(t.pk): t for t in Trainee.objects.filter(pk__in=[int(t) for t in run.assignments])}
-    rows = []
-    for entry in run.input_snapshot["trainees"]:
-        code = run.assignments.get(entry["id"])
-        choice = entry["preferences"].index(code) + 1 if code in entry["preferences"] else None
-        rows.append(
-            {
-                "trainee": trainees.get(entry["id"]),
-                "rank": entry["rank"],
-                "rotation": code,
-                "choice": choice,
-                "explanation": run.explanations.get(entry["id"], ""),
-            }
-        )
-    return rows
+def membership_to_place(window: PreferenceWindow, membership_pk: int) -> dict:
+    """A member of the window with what the page for placing them by hand shows: their list, the offer they
+    hold (if any), whether they are in training, and the rotations with a place left."""
+    membership = window_membership(window, membership_pk)
+    trainee = membership.trainee
+    return {
+        "membership": membership,
+        "trainee": trainee,
+        "returning": is_returner(membership),
+        "list": preference_list(window, trainee),
+        "ranked": ranked_codes(window, trainee),
+        "offer": Offer.objects.filter(window=window, trainee=trainee, status__in=Offer.LIVE)
+        .select_related("rotation")
+        .first(),
+        "not_in_training": not_in_training(window).get(str(trainee.pk), ""),
+        "rotations": rotations_with_room(window),
+    }

@@ -13,9 +13,20 @@ from django.utils import timezone
 from heft.audit.services import audit_record
 from heft.core.tasks import enqueue_with_change
 from heft.engines.allocation import ENGINE_VERSION, ProblemError, solve
-from heft.preferencing import tasks
+from heft.preferencing import offers, tasks
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
-from heft.preferencing.problem import build_problem, live_offers, rotation_places, window_memberships
+from heft.preferencing.problem import (
+    build_problem,
+    live_offers,
+    not_in_training,
+    placed_by_hand,
+    reasons_left_out,
+    roll_digest,
+    rotation_places,
+    submitted_preferences,
+    window_memberships,
+    window_rotations,
+)
 from heft.preferencing.selectors import rankable_rotation_ids, window_with_membership
 from heft.programmes.models import Rotation
 from heft.trainees.models import ProgrammeMembership, Trainee
@@ -204,39 +215,63 @@ def _list_picture(plist: PreferenceList) -> dict:
 # --- allocation runs ----------------------------------------------------------------------------------------
 
 
-def run_create(*, window: PreferenceWindow, mechanism: str, by, seed: int | None = None) -> AllocationRun:
-    """A draft run of `mechanism` on the window's submitted lists, frozen as they are now."""
+def run_create(
+    *, window: PreferenceWindow, mechanism: str, by, seed: int | None = None, fill_places_left: bool = False
+) -> AllocationRun:
+    """A draft run of `mechanism` for every member of the window, on the lists submitted by now (a member
+    without one ranks nothing). Places given by hand are kept. With `fill_places_left`, the places left
+    after every ranked trainee go to members without a place, in recruitment-rank order."""
     if window.is_open():
         raise PreferencingError("The window is still open: lists can change until it closes.")
     if window.runs.filter(status=AllocationRun.Status.PUBLISHED).exists():
         raise PreferencingError("A run is already published: re-offer freed places or reallocate instead.")
     _wait_for_saves_in_flight(window)
-    return _run_record(window=window, kind=AllocationRun.Kind.INITIAL, mechanism=mechanism, seed=seed, by=by)
+    return _run_record(
+        window=window,
+        kind=AllocationRun.Kind.INITIAL,
+        mechanism=mechanism,
+        seed=seed,
+        by=by,
+        fixed=placed_by_hand(window),
+        exclude=_interrupted(window),
+        fill=fill_places_left,
+    )
 
 
 def refill_run_create(*, window: PreferenceWindow, by) -> AllocationRun:
-    """Offer places freed by declines and withdrawals: everyone holding a live offer keeps it."""
+    """Offer places freed by declines, lapses, withdrawals and rotations given up. Upgrades come first:
+    trainees who accepted with upgrades move up to their highest choice with a free place, in rank order,
+    each move freeing a place for the next (offers.upgrades_plan). Everyone else holding a live offer keeps
+    it; trainees who turned a place down or let it lapse are not offered another."""
     published = _published_run(window)
+    turned_down = [
+        Offer.Status.DECLINED,
+        Offer.Status.WITHDRAWN,
+        Offer.Status.LAPSED,
+        Offer.Status.GIVEN_UP,
+    ]
     refused = {
         str(t)
-        for t in Offer.objects.filter(
-            window=window, status__in=[Offer.Status.DECLINED, Offer.Status.WITHDRAWN]
-        )
+        for t in Offer.objects.filter(window=window, status__in=turned_down)
         .exclude(
             trainee_id__in=Offer.objects.filter(window=window, status__in=Offer.LIVE).values("trainee_id")
         )
         .values_list("trainee_id", flat=True)
     }
-    return _run_record(
-        window=window,
-        kind=AllocationRun.Kind.REFILL,
-        mechanism=published.mechanism,
-        seed=published.seed,
-        by=by,
-        based_on=published,
-        fixed=live_offers(window),
-        exclude=refused | _interrupted(window),
-    )
+    moves, fixed = offers.upgrades_plan(window)
+    with transaction.atomic():
+        run = _run_record(
+            window=window,
+            kind=AllocationRun.Kind.REFILL,
+            mechanism=published.mechanism,
+            seed=published.seed,
+            by=by,
+            based_on=published,
+            fixed=fixed,
+            exclude=refused | _interrupted(window),
+        )
+        offers.upgrades_record(run, moves)
+    return run
 
 
 def reallocation_run_create(*, window: PreferenceWindow, reason: str, by) -> AllocationRun:
@@ -258,8 +293,9 @@ def reallocation_run_create(*, window: PreferenceWindow, reason: str, by) -> All
 
 
 def _interrupted(window: PreferenceWindow) -> set[str]:
-    interrupted = window_memberships(window).filter(status=ProgrammeMembership.Status.INTERRUPTED)
-    return {str(t) for t in interrupted.values_list("trainee_id", flat=True)}
+    """Members not in training now (interrupted, unless returning to this window; left; completed): no run
+    places them."""
+    return set(not_in_training(window))
 
 
 def _published_run(window: PreferenceWindow) -> AllocationRun:
@@ -270,14 +306,31 @@ def _published_run(window: PreferenceWindow) -> AllocationRun:
 
 
 def _run_record(
-    *, window, kind, mechanism, seed, by, based_on=None, fixed=None, current=None, exclude=(), reason=""
+    *,
+    window,
+    kind,
+    mechanism,
+    seed,
+    by,
+    based_on=None,
+    fixed=None,
+    current=None,
+    exclude=(),
+    reason="",
+    fill: bool | None = None,
 ):
+    """Solve and keep a draft run. `fill` (the places left) is inherited from the run in force when not
+    given. Beside the engine's metrics, `metrics["members"]` records the window's roll as the run saw it:
+    how many members, who had no list, who took no part and why, and a fingerprint to check at publication.
+    """
+    fill = based_on.fill_places_left if fill is None and based_on else bool(fill)
     try:
         problem = build_problem(window, fixed=fixed, current=current, exclude=set(exclude))
-        result = solve(problem, mechanism, seed)
+        result = solve(problem, mechanism, seed, fill=fill)
         outcome = result.to_dict()
     except ProblemError as error:
         raise PreferencingError(str(error)) from error
+    members = _run_members(window, problem)
     with transaction.atomic():
         run = AllocationRun.objects.create(
             window=window,
@@ -288,19 +341,42 @@ def _run_record(
             input_snapshot=problem,
             input_digest=outcome["input_digest"],
             assignments=outcome["assignments"],
-            metrics=outcome["metrics"],
+            metrics={**outcome["metrics"], "members": members},
             explanations=outcome["explanations"],
             based_on=based_on,
             reason=reason,
+            fill_places_left=fill,
             created_by=by,
         )
         audit_record(
             by=by,
             verb="run.created",
             target=run,
-            after={"kind": kind, "mechanism": mechanism, "seed": run.seed, "digest": run.input_digest},
+            after={
+                "kind": kind,
+                "mechanism": mechanism,
+                "seed": run.seed,
+                "digest": run.input_digest,
+                "fill_places_left": fill,
+                "members": members["count"],
+                "not_in_run": len(members["not_in_run"]),
+            },
         )
     return run
+
+
+def _run_members(window: PreferenceWindow, problem: dict) -> dict:
+    """The window's roll as a run sees it: every member is in the run or named in `not_in_run` with why."""
+    in_run = {trainee["id"] for trainee in problem["trainees"]}
+    submitted = submitted_preferences(window)
+    members = {str(t) for t in window_memberships(window).values_list("trainee_id", flat=True)}
+    not_in_run = reasons_left_out(window, members - in_run)
+    return {
+        "count": len(in_run) + len(not_in_run),
+        "no_list": sorted((t for t in in_run if t not in submitted), key=int),
+        "not_in_run": not_in_run,
+        "roll_digest": roll_digest(window),
+    }
 
 
 def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = True) -> AllocationRun:
@@ -325,10 +401,18 @@ def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = 
                 by=by,
                 verb="run.published",
                 target=run,
-                after={"offers_made": len(changed["made"]), "offers_withdrawn": len(changed["withdrawn"])},
+                after={
+                    "offers_made": len(changed["made"]),
+                    "offers_withdrawn": len(changed["withdrawn"]),
+                    "offers_upgraded": len(changed["upgraded"]),
+                },
             )
+            if changed["made"]:
+                offers.deadline_tasks_schedule(respond_by)
             if notify:
                 enqueue_with_change(tasks.send_offer_emails, run.pk, changed["made"], changed["withdrawn"])
+                if changed["upgraded"]:
+                    enqueue_with_change(tasks.send_offer_notices, changed["upgraded"], "upgraded")
     except IntegrityError as error:  # a publish by someone else got there first
         raise PreferencingError("Another run was published at the same moment. Reload and check.") from error
     return run
@@ -341,10 +425,17 @@ def _check_publishable(run: AllocationRun, previous: AllocationRun | None) -> No
         raise PreferencingError(
             "This run was made from an allocation that is no longer in force. Run it again."
         )
+    recorded = run.metrics.get("members", {}).get("roll_digest")
+    if recorded and recorded != roll_digest(run.window):
+        raise PreferencingError(
+            "The window has changed since this run was made (a member joined or left, training was "
+            "interrupted, someone was placed by hand or replied). Run it again so that everyone is in it."
+        )
 
 
 def _apply_offers(run: AllocationRun, window: PreferenceWindow, respond_by: datetime) -> dict[str, list[int]]:
-    """Create, keep or withdraw each trainee's offer so it matches the run. Returns the offer ids changed."""
+    """Create, keep or withdraw each trainee's offer so it matches the run, and move up the upgraders a
+    re-offer run planned to move. Returns the offer ids changed."""
     live = {
         str(o.trainee_id): o
         for o in Offer.objects.select_for_update().filter(window=window, status__in=Offer.LIVE)
@@ -352,15 +443,21 @@ def _apply_offers(run: AllocationRun, window: PreferenceWindow, respond_by: date
     rotations = {
         r.code: r for r in Rotation.objects.filter(code__in=set(filter(None, run.assignments.values())))
     }
-    made, withdrawn = [], []
+    upgrades = offers.planned_upgrades(run)
+    made, withdrawn, upgraded = [], [], []
     for trainee_id, code in run.assignments.items():
         offer = live.get(trainee_id)
         if offer and code == offer.rotation.code:
             continue
+        move = upgrades.get(trainee_id)
+        if offer and move and (move.from_rotation, move.to_rotation) == (offer.rotation.code, code):
+            new = offers.offer_upgrade(
+                offer=offer, move=move, rotation=rotations[code], run=run, by=run.published_by
+            )
+            upgraded.append(new.pk)
+            continue
         if offer:
-            offer.status = Offer.Status.WITHDRAWN
-            offer.status_reason = run.reason or "The allocation was run again."
-            offer.save(update_fields=["status", "status_reason"])
+            _withdraw(offer, run)
             withdrawn.append(offer.pk)
         if code:
             new = Offer.objects.create(
@@ -373,7 +470,17 @@ def _apply_offers(run: AllocationRun, window: PreferenceWindow, respond_by: date
                 respond_by=respond_by,
             )
             made.append(new.pk)
-    return {"made": made, "withdrawn": withdrawn}
+    return {"made": made, "withdrawn": withdrawn, "upgraded": upgraded}
+
+
+def _withdraw(offer: Offer, run: AllocationRun) -> None:
+    """A run moved the trainee: the placements of a rotation they had accepted go with the offer."""
+    accepted = offer.status == Offer.Status.ACCEPTED
+    offer.status = Offer.Status.WITHDRAWN
+    offer.status_reason = run.reason or "The allocation was run again."
+    offer.save(update_fields=["status", "status_reason"])
+    if accepted:
+        offers.placements_take_back(offer, run.published_by)
 
 
 def _choice(run: AllocationRun, trainee_id: str, code: str) -> int | None:
@@ -387,49 +494,39 @@ def _choice(run: AllocationRun, trainee_id: str, code: str) -> int | None:
 
 
 def offer_respond(*, offer: Offer, accept: bool, by) -> Offer:
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("trainee").get(pk=offer.pk)
-        if offer.trainee.user_id != by.pk:
-            raise PreferencingError("Only the trainee offered this rotation can reply.")
-        if offer.status != Offer.Status.OFFERED:
-            raise PreferencingError(f"This offer is already {offer.get_status_display().lower()}.")
-        if timezone.now() >= offer.respond_by:
-            raise PreferencingError(
-                "The deadline to reply to this offer has passed. Contact your programme team."
-            )
-        offer.status = Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED
-        offer.responded_at = timezone.now()
-        offer.save(update_fields=["status", "responded_at"])
-        audit_record(
-            by=by,
-            verb="offer.accepted" if accept else "offer.declined",
-            target=offer,
-            before={"status": Offer.Status.OFFERED},
-            after={"status": offer.status},
-        )
-    return offer
+    """Accept or decline (offers.offer_reply also takes "accept with upgrades")."""
+    reply = offers.Reply.ACCEPT if accept else offers.Reply.DECLINE
+    try:
+        return offers.offer_reply(offer=offer, reply=reply, by=by)
+    except offers.OfferError as error:
+        raise PreferencingError(str(error)) from error
 
 
 def heft_place_release(*, membership: ProgrammeMembership, reason: str, by) -> list[Offer]:
-    """A trainee interrupts training: their live offers are withdrawn and, if they held a HEFT place, they
-    are flagged 'returning — HEFT rotation not guaranteed'. Call inside the interruption's transaction."""
+    """The programme team released a trainee's HEFT place during time out (never time out by itself: see
+    trainees.services.heft_place_decide, whose signal calls this inside its transaction). Their live offers
+    are withdrawn, with the future placements of an accepted one, and, if they held a HEFT place, they are
+    flagged 'returning — HEFT rotation not guaranteed'."""
     with transaction.atomic():
-        offers = list(
+        withdrawn = list(
             Offer.objects.select_for_update()
             .filter(trainee=membership.trainee, window__scheme=membership.scheme, status__in=Offer.LIVE)
             .select_related("rotation")
         )
-        for offer in offers:
+        for offer in withdrawn:
+            accepted = offer.status == Offer.Status.ACCEPTED
             offer.status, offer.status_reason = Offer.Status.WITHDRAWN, reason
             offer.save(update_fields=["status", "status_reason"])
             audit_record(by=by, verb="offer.withdrawn", target=offer, after={"reason": reason})
-        if offers or membership.heft_mode == ProgrammeMembership.HeftMode.ROTATION:
+            if accepted:
+                offers.placements_take_back(offer, by)
+        if withdrawn or membership.heft_mode == ProgrammeMembership.HeftMode.ROTATION:
             membership.returning_heft_not_guaranteed = True
             membership.save(update_fields=["returning_heft_not_guaranteed"])
             audit_record(
                 by=by, verb="membership.heft_place_released", target=membership, after={"reason": reason}
             )
-    return offers
+    return withdrawn
 
 
 def places_left(window: PreferenceWindow) -> dict[str, int]:
@@ -438,3 +535,83 @@ def places_left(window: PreferenceWindow) -> dict[str, int]:
     for code in live_offers(window).values():
         taken[code] = taken.get(code, 0) + 1
     return {code: places - taken.get(code, 0) for code, places in rotation_places(window).items()}
+
+
+# --- placing a trainee by hand ------------------------------------------------------------------------------
+
+
+def offer_place_by_hand(
+    *,
+    window: PreferenceWindow,
+    membership: ProgrammeMembership,
+    rotation_code: str,
+    reason: str,
+    respond_by: datetime,
+    by,
+    notify: bool = True,
+) -> Offer:
+    """The programme team offers a member without a place a rotation with a place left, saying why. The
+    offer is like a run's (the same reply deadline, reminder and lapse, the same email) but made by no run:
+    the trainee reads "Placed by your programme team: <reason>". Later runs keep the place."""
+    reason = reason.strip()
+    if not reason:
+        raise PreferencingError("Say why you are placing this trainee by hand: they will be told.")
+    if respond_by <= timezone.now():
+        raise PreferencingError("The reply deadline must be in the future.")
+    if not window.has_closed():
+        raise PreferencingError("The window is still open: place trainees by hand once it has closed.")
+    trainee_id = str(membership.trainee_id)
+    try:
+        with transaction.atomic():
+            window = PreferenceWindow.objects.select_for_update().get(pk=window.pk)  # one placement at a time
+            _refuse_unless_placeable(window, trainee_id)
+            rotation = _rotation_with_room(window, rotation_code)
+            offer = Offer.objects.create(
+                window=window,
+                run=None,
+                trainee_id=membership.trainee_id,
+                rotation=rotation,
+                choice=_ranked_choice(window, trainee_id, rotation.code),
+                explanation=f"Placed by your programme team: {reason}",
+                by_hand_reason=reason,
+                respond_by=respond_by,
+            )
+            audit_record(
+                by=by,
+                verb="offer.placed_by_hand",
+                target=offer,
+                after={"trainee": trainee_id, "rotation": rotation.code, "reason": reason},
+            )
+            offers.deadline_tasks_schedule(respond_by)
+            if notify:
+                enqueue_with_change(tasks.send_offer_emails, None, [offer.pk], [])
+    except IntegrityError as error:  # an offer for them was made at the same moment
+        raise PreferencingError("This trainee was offered a rotation at the same moment. Reload.") from error
+    return offer
+
+
+def _refuse_unless_placeable(window: PreferenceWindow, trainee_id: str) -> None:
+    held = Offer.objects.filter(window=window, trainee_id=int(trainee_id), status__in=Offer.LIVE)
+    offer = held.select_related("rotation").first()
+    if offer:
+        raise PreferencingError(
+            f"This trainee already holds {offer.rotation.code} ({offer.get_status_display().lower()}) in "
+            "this window: a trainee holds one offer at a time."
+        )
+    why = not_in_training(window).get(trainee_id)
+    if why:
+        raise PreferencingError(f"This trainee is not in training now ({why}): they cannot be placed.")
+
+
+def _rotation_with_room(window: PreferenceWindow, code: str) -> Rotation:
+    rotation = window_rotations(window).filter(code=code).first()
+    if rotation is None:
+        raise PreferencingError("Choose one of this window's rotations.")
+    if places_left(window).get(code, 0) <= 0:
+        raise PreferencingError(f"{code} is full: choose a rotation with a place left.")
+    return rotation
+
+
+def _ranked_choice(window: PreferenceWindow, trainee_id: str, code: str) -> int | None:
+    ranked = submitted_preferences(window).get(trainee_id, [])
+    return ranked.index(code) + 1 if code in ranked else None

@@ -83,3 +83,59 @@ def send_window_reminders(window_id: int) -> int:
     ]
     send_mass_mail(messages)
     return len(messages)
+
+
+# --- the offer's life after publication (heft/preferencing/offers.py) ---------------------------------------
+
+
+def _offer_page(offer: Offer) -> str:
+    return site_url_for("preferencing:offer_detail", offer.pk)
+
+
+def _my_rotations(offer: Offer) -> str:
+    return site_url_for("preferencing:my_rotations")
+
+
+# notice -> (subject, template, the page where the trainee acts)
+OFFER_NOTICES = {
+    "reminder": ("Reminder: reply to your HEFT rotation offer", "offer_reminder.txt", _offer_page),
+    "lapsed": ("Your HEFT rotation offer has lapsed", "offer_lapsed.txt", _offer_page),
+    "upgraded": (
+        "You have been moved up to a higher HEFT rotation choice",
+        "offer_upgraded.txt",
+        _offer_page,
+    ),
+    "given_up": ("You gave up your HEFT rotation", "offer_given_up.txt", _my_rotations),
+}
+
+
+@retried_task()
+def send_offer_notices(offer_ids: list[int], notice: str) -> int:
+    """One email per offer about what happened to it (see OFFER_NOTICES). Returns how many went."""
+    subject, template, page = OFFER_NOTICES[notice]
+    offers = Offer.objects.filter(pk__in=offer_ids).select_related("trainee", "rotation", "window__scheme")
+    messages = []
+    for offer in offers:
+        context = {"offer": offer, "respond_by": timezone.localtime(offer.respond_by), "link": page(offer)}
+        body = _render(template, context)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [offer.trainee.email]))
+    send_mass_mail(messages)
+    return len(messages)
+
+
+@retried_task()
+def remind_offers_due() -> int:
+    """Reminders for offers whose deadline is a working day away; safe to run often. Queued to run at the
+    reminder moment when a run is published (`manage.py lapse_offers` runs the same sweep from cron)."""
+    from heft.preferencing.offers import offers_remind_due  # offers.py queues this module's emails
+
+    return offers_remind_due()
+
+
+@retried_task()
+def lapse_offers_due() -> int:
+    """Lapse the offers not answered by their deadline; safe to run often. Queued to run at the deadline
+    when a run is published (`manage.py lapse_offers` runs the same sweep from cron)."""
+    from heft.preferencing.offers import offers_lapse_due  # offers.py queues this module's emails
+
+    return offers_lapse_due()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("windows/<int:pk>/rank/", views.rank, name="rank"),
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:pk>/respond/", views.offer_respond, name="offer_respond"),
+    path("offers/<int:pk>/give-up/", views.offer_give_up, name="offer_give_up"),
     # Programme teams.
     path("manage/", views_staff.window_list, name="window_list"),
     path("manage/import/", views_staff.trainee_import, name="trainee_import"),
@@ -24,6 +25,11 @@ urlpatterns = [
         "manage/windows/<int:pk>/memberships/<int:membership_pk>/interrupt/",
         views_staff.membership_interrupt,
         name="membership_interrupt",
+    ),
+    path(
+        "manage/windows/<int:pk>/memberships/<int:membership_pk>/place/",
+        views_staff.place_by_hand,
+        name="place_by_hand",
     ),
     re_path(
         r"^manage/windows/(?P<pk>\d+)/(?P<what>offers|tis)\.(?P<fmt>csv|xlsx)$",

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
-from heft.preferencing import selectors, services
+from heft.preferencing import offers, selectors, services
+from heft.preferencing.offer_forms import OfferReplyForm
 from heft.preferencing.ranking import apply_move
 
 
@@ -98,21 +99,64 @@ def _save_move(request, window, trainee, rotations, saved_codes, plist):
 @never_cache
 def offer_detail(request, pk: int):
     offer = selectors.offer_for_trainee(_trainee(request), pk)
-    return render(request, "preferencing/offer.jinja", {"offer": offer})
+    return _offer_page(request, offer, _reply_form(offer))
 
 
 @requires(Perm.RANK_ROTATIONS)
 @require_POST
 def offer_respond(request, pk: int):
-    offer = selectors.offer_for_trainee(_trainee(request), pk)
-    decision = request.POST.get("decision")
-    if decision not in {"accept", "decline"}:
-        messages.error(request, "Choose whether to accept or decline the offer.")
-        return redirect("preferencing:offer_detail", pk=offer.pk)
+    trainee = _trainee(request)
+    offer = selectors.offer_for_trainee(trainee, pk)
+    form = _reply_form(offer, request.POST)
+    if not form.is_valid():
+        return _offer_page(request, offer, form, status=400)
     try:
-        offer = services.offer_respond(offer=offer, accept=decision == "accept", by=request.user)
-    except services.PreferencingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"You have {offer.get_status_display().lower()} {offer.rotation.name}.")
+        offer = offers.offer_reply(offer=offer, reply=form.cleaned_data["decision"], by=request.user)
+    except offers.OfferError as error:
+        form.add_error(None, str(error))
+        return _offer_page(request, selectors.offer_for_trainee(trainee, pk), form, status=409)
+    messages.success(request, _replied(offer))
     return redirect("preferencing:offer_detail", pk=offer.pk)
+
+
+@requires(Perm.RANK_ROTATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def offer_give_up(request, pk: int):
+    """A confirmation page: giving a rotation up cannot be undone, so it is never one press away."""
+    offer = selectors.offer_for_trainee(_trainee(request), pk)
+    if request.method == "POST":
+        try:
+            offer = offers.offer_give_up(offer=offer, by=request.user)
+        except offers.OfferError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You have given up {offer.rotation.name}.")
+        return redirect("preferencing:offer_detail", pk=offer.pk)
+    if not offers.can_give_up(offer):
+        return redirect("preferencing:offer_detail", pk=offer.pk)
+    context = {"offer": offer, "starts": offers.rotation_start(offer)}
+    return render(request, "preferencing/offer_give_up.jinja", context)
+
+
+def _reply_form(offer, data=None) -> OfferReplyForm:
+    return OfferReplyForm(data, upgrades_possible=offers.upgrades_possible(offer))
+
+
+def _offer_page(request, offer, form, status: int = 200):
+    context = {
+        "offer": offer,
+        "form": form,
+        "starts": offers.rotation_start(offer),
+        "can_give_up": offers.can_give_up(offer),
+        "upgrades_possible": offers.upgrades_possible(offer),
+    }
+    return render(request, "preferencing/offer.jinja", context, status=status)
+
+
+def _replied(offer) -> str:
+    if offer.status == offer.Status.DECLINED:
+        return f"You have declined {offer.rotation.name}."
+    if offer.upgrades:
+        return f"You have accepted {offer.rotation.name} with upgrades."
+    return f"You have accepted {offer.rotation.name}."

@@ -13,7 +13,10 @@ from heft.core.charts import grouped_bar_svg
 from heft.core.ratelimit import rate_limited
 from heft.preferencing import exports, selectors, services, tasks
 from heft.preferencing.forms import (
+    MECHANISM_HINTS,
+    STABLE_EQUALS_SERIAL_DICTATORSHIP,
     InterruptionForm,
+    PlaceByHandForm,
     PublishForm,
     ReallocationForm,
     RunForm,
@@ -22,6 +25,7 @@ from heft.preferencing.forms import (
 )
 from heft.preferencing.trainee_import import ImportRejected, trainees_import
 from heft.programmes.selectors import schemes_managed_by
+from heft.trainees.models import Interruption
 from heft.trainees.services import interruption_record
 
 EXPORT_TYPES = {
@@ -58,13 +62,16 @@ def window_detail(request, pk: int):
 
 
 def _window_page(request, window, status: int = 200, **forms):
+    runs = list(selectors.runs_of(window))
     context = {
         "window": window,
         "counts": selectors.submission_counts(window),
         "rows": selectors.submission_table(window),
-        "runs": selectors.runs_of(window),
-        "places_left": services.places_left(window) if window.has_closed() else {},
+        "runs": runs,
+        "has_published": any(run.status == "published" for run in runs),
+        "places_left": selectors.places_left(window) if window.has_closed() else {},
         "run_form": forms.get("run_form") or RunForm(),
+        "mechanism_hints": MECHANISM_HINTS,
         "reallocation_form": forms.get("reallocation_form") or ReallocationForm(),
         "interruption_form": InterruptionForm(),
     }
@@ -143,7 +150,15 @@ def membership_interrupt(request, pk: int, membership_pk: int):
         messages.error(request, "Choose the kind of interruption and its start date.")
     else:
         try:
-            interruption_record(membership=membership, by=request.user, **form.cleaned_data)
+            # The button says "Record and release": an explicit decision, audited and emailed like one made
+            # on the trainee record (time out by itself never releases a place).
+            interruption_record(
+                membership=membership,
+                by=request.user,
+                heft_place=Interruption.HeftPlace.RELEASED,
+                heft_place_reason="Recorded from the allocation page when you interrupted training.",
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -155,18 +170,71 @@ def membership_interrupt(request, pk: int, membership_pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def run_detail(request, pk: int):
+    """The run, and publishing it in two steps: the deadline and what publishing does, then confirm."""
     run = selectors.run_managed_by(request.user, pk)
     form = PublishForm(request.POST if request.method == "POST" else None)
+    confirming = False
     if request.method == "POST" and form.is_valid():
-        try:
-            services.run_publish(run=run, by=request.user, **form.cleaned_data)
-        except services.PreferencingError as error:
-            form.add_error(None, str(error))
+        if "confirm" not in request.POST:
+            confirming = True
         else:
-            messages.success(request, "Published: the offers are out and the trainees are being emailed.")
-            return redirect("preferencing:run_detail", pk=run.pk)
-    context = {"run": run, "form": form, "rows": selectors.run_rows(run)}
+            try:
+                services.run_publish(run=run, by=request.user, **form.cleaned_data)
+            except services.PreferencingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Published: the offers are out and the trainees are being emailed.")
+                return redirect("preferencing:run_detail", pk=run.pk)
+    rows = selectors.run_rows(run)
+    context = {
+        "run": run,
+        "form": form,
+        "confirming": confirming,
+        "rows": rows,
+        "counts": selectors.run_counts({row["outcome"].trainee_id: row["outcome"] for row in rows}),
+        "preview": selectors.publication_preview(run) if run.status == "draft" else None,
+        "stable_note": STABLE_EQUALS_SERIAL_DICTATORSHIP
+        if selectors.stable_equals_serial_dictatorship(run)
+        else "",
+    }
     return render(request, "preferencing/staff/run_detail.jinja", context, status=400 if form.errors else 200)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def place_by_hand(request, pk: int, membership_pk: int):
+    """Place one member without a place into a rotation with room, with a reason; checked, then confirmed."""
+    window = selectors.window_managed_by(request.user, pk)
+    member = selectors.membership_to_place(window, membership_pk)
+    posted = request.method == "POST"
+    form = PlaceByHandForm(request.POST if posted else None, rotations=member["rotations"])
+    confirming = False
+    if posted and form.is_valid():
+        if "confirm" not in request.POST:
+            confirming = True
+        else:
+            try:
+                offer = services.offer_place_by_hand(
+                    window=window,
+                    membership=member["membership"],
+                    rotation_code=form.cleaned_data["rotation"],
+                    reason=form.cleaned_data["reason"],
+                    respond_by=form.cleaned_data["respond_by"],
+                    by=request.user,
+                )
+            except services.PreferencingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"{member['trainee'].full_name} is offered {offer.rotation.code} and is being emailed.",
+                )
+                return redirect("preferencing:window_detail", pk=window.pk)
+    context = {"window": window, **member, "form": form, "confirming": confirming}
+    return render(
+        request, "preferencing/staff/place_by_hand.jinja", context, status=400 if form.errors else 200
+    )
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
@@ -174,7 +242,8 @@ def run_detail(request, pk: int):
 def run_compare(request, pk: int):
     window = selectors.window_managed_by(request.user, pk)
     comparison = selectors.run_comparison(window, _run_ids(request))
-    return render(request, "preferencing/staff/run_compare.jinja", {"window": window, **comparison})
+    context = {"window": window, **comparison, "stable_note": STABLE_EQUALS_SERIAL_DICTATORSHIP}
+    return render(request, "preferencing/staff/run_compare.jinja", context)
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)

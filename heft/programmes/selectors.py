@@ -1,6 +1,7 @@
 """Reads of the programme structure. Not personal data: every signed-in user may see all of it;
 writes are limited to the schemes in the user's MANAGE_PROGRAMMES scope."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,13 +22,44 @@ from heft.programmes.models import (
 )
 
 
-def heft_slot_condition() -> Q:
-    return Q(post__category__kind="innovative") | Q(post__practice__is_deep_end=True)
+def heft_slot_condition(*, deep_end_added: Collection[int] = (), deep_end_removed: Collection[int] = ()) -> Q:
+    """The HEFT rule for a slot: an innovative post, or a post at a Deep End practice. Given the ids of
+    practices whose Deep End flag a change would set (added) or clear (removed), the rule as it would be
+    after that change: the one rule serves the pages and the preview of a change."""
+    deep_end = Q(post__practice__is_deep_end=True)
+    if deep_end_removed:
+        deep_end &= ~Q(post__practice__in=deep_end_removed)
+    if deep_end_added:
+        deep_end |= Q(post__practice__in=deep_end_added)
+    return Q(post__category__kind="innovative") | deep_end
 
 
 def rotations_with_heft_flag() -> QuerySet[Rotation]:
     heft_slots = RotationSlot.objects.filter(heft_slot_condition(), rotation=OuterRef("pk"))
     return Rotation.objects.annotate(heft=Exists(heft_slots))
+
+
+def rotations_heft_would_change(
+    *, deep_end_added: Collection[int], deep_end_removed: Collection[int]
+) -> list[Rotation]:
+    """The rotations that would start or stop counting as HEFT were those practices' Deep End flags changed,
+    each with `heft` (now) and `heft_after`, with its scheme and region; by region, scheme and code."""
+    touched = set(deep_end_added) | set(deep_end_removed)
+    if not touched:
+        return []
+    after = RotationSlot.objects.filter(
+        heft_slot_condition(deep_end_added=deep_end_added, deep_end_removed=deep_end_removed),
+        rotation=OuterRef("pk"),
+    )
+    holding = RotationSlot.objects.filter(post__practice__in=touched).values("rotation")
+    rotations = (
+        rotations_with_heft_flag()
+        .filter(pk__in=holding)
+        .annotate(heft_after=Exists(after))
+        .select_related("scheme__region")
+        .order_by("scheme__region__name", "scheme__name", "code")
+    )
+    return [rotation for rotation in rotations if rotation.heft != rotation.heft_after]
 
 
 def rotations_list(*, scheme_code: str = "", heft_only: bool = False, intake: str = "") -> QuerySet[Rotation]:

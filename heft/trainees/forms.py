@@ -1,6 +1,6 @@
 from django import forms
 
-from heft.trainees.models import Interruption, ProgrammeMembership
+from heft.trainees.models import Interruption, LtftChange, ProgrammeMembership
 
 DATE = forms.DateInput(attrs={"type": "date"})
 COUNTS = [
@@ -51,8 +51,13 @@ class LtftChangeForm(forms.Form):
     requested_on = forms.DateField(
         label="Asked for on",
         widget=DATE,
-        help_text="Less than 16 weeks before it starts is flagged",
+        help_text="Less than 16 weeks before the placement it falls in starts is flagged",
         error_messages={"required": "Give the date the trainee asked."},
+    )
+    reason = forms.ChoiceField(
+        label="Category of reason",
+        choices=[("", "Not recorded"), *LtftChange.Reason.choices],
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -79,4 +84,132 @@ class HeftModeForm(forms.Form):
         choices=ProgrammeMembership.HeftMode.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how they take part in HEFT."},
+    )
+
+
+class LtftApplyForm(forms.Form):
+    """The trainee's application on My training. Asked for today: the notice is measured from today."""
+
+    prefix = "apply"
+
+    percent = forms.IntegerField(
+        label="Percentage of full time you want to work",
+        min_value=1,
+        max_value=100,
+        help_text="For example 80. The usual patterns are 80, 70, 60 and 50; 100 returns you to full time",
+        error_messages={"required": "Give the percentage of full time, for example 80."},
+    )
+    start_date = forms.DateField(
+        label="From",
+        widget=DATE,
+        help_text="Give 16 weeks' notice before the start of the placement the change falls in",
+        error_messages={"required": "Give the date the change starts."},
+    )
+    reason = forms.ChoiceField(
+        label="Category of your reason",
+        choices=LtftChange.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the category of your reason."},
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["wte"] = data.pop("percent") / 100
+        return data
+
+
+class LtftDecisionForm(forms.Form):
+    """Approve or decline one application: one form per change, so its prefix carries the change's id."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or decline it."},
+    )
+    note = forms.CharField(
+        label="Note for the trainee",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="Needed when you decline: the trainee is emailed it",
+    )
+
+    @classmethod
+    def for_change(cls, change_pk: int, data=None):
+        return cls(data, prefix=f"ltft-{change_pk}")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say why it is declined: the trainee is told.")
+        return cleaned
+
+
+class HeftPlaceForm(forms.Form):
+    """Keep or release a HEFT place that time out puts at risk: one form per time out."""
+
+    decision = forms.ChoiceField(
+        label="HEFT place",
+        choices=[
+            (Interruption.HeftPlace.KEPT, "Keep the HEFT place"),
+            (
+                Interruption.HeftPlace.RELEASED,
+                "Release it: withdraw live offers; HEFT not guaranteed on return",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep or release the HEFT place."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea,
+        help_text="The trainee is emailed it",
+        error_messages={"required": "Give the reason: the trainee is told it."},
+    )
+
+    @classmethod
+    def for_interruption(cls, interruption_pk: int, data=None):
+        return cls(data, prefix=f"heft-place-{interruption_pk}")
+
+
+class ReturningIntakeForm(forms.Form):
+    prefix = "returning"
+
+    intake = forms.CharField(
+        label="Returning with the intake",
+        max_length=7,
+        required=False,
+        help_text="Year and month, for example 2027-08: they join that intake's preference window. "
+        "Leave empty for none",
+    )
+
+
+class CompletionForm(forms.Form):
+    prefix = "completion"
+
+    cct_date = forms.DateField(
+        label="Date of CCT",
+        widget=DATE,
+        help_text="The date training ends, from the ARCP outcome 6",
+        error_messages={"required": "Give the date of CCT."},
+    )
+
+
+class ExtensionForm(forms.Form):
+    prefix = "extension"
+
+    months = forms.IntegerField(
+        label="Months of extension",
+        min_value=1,
+        max_value=24,
+        help_text="Whole-time equivalent: the CCT estimate moves by them",
+        error_messages={"required": "Give the months of extension, for example 6."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        help_text="For example: ARCP outcome 3, July 2027",
+        error_messages={"required": "Give the reason, for example the ARCP outcome."},
     )

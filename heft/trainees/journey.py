@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from django.urls import reverse
@@ -18,12 +19,12 @@ from heft.engines.cct import (
     CurriculumCheck,
     Estimate,
     Progress,
-    add_months,
     ltft_flags,
     months_text,
 )
 from heft.engines.cct import LtftChange as LtftSpec
 from heft.trainees.models import ProgrammeMembership, Trainee
+from heft.trainees.placements import rotation_placements_planned
 from heft.trainees.selectors import (
     cct_estimate_for,
     current_membership,
@@ -32,7 +33,6 @@ from heft.trainees.selectors import (
     training_year_for,
 )
 
-DAY = datetime.timedelta(days=1)
 TRAINING_YEARS = ("ST1", "ST2", "ST3")
 NEXT_SESSIONS = 3
 
@@ -44,6 +44,9 @@ class TimelineEntry:
     training_year: str
     post: object  # programmes.Post
     state: str  # "done", "now" or "next"
+    wte: Decimal = Decimal(1)  # the trainee's share of full time in the post
+    supervisors: tuple[tuple[str, str, str], ...] = ()  # (role, name, email), as recorded on the placement
+    continued: str = ""  # more of the same slot: "after time out" or "at a new working pattern"
 
     @property
     def is_heft(self) -> bool:
@@ -127,19 +130,45 @@ def _training(journey: Journey, membership: ProgrammeMembership) -> None:
         (c, ltft_flags(LtftSpec(Fraction(str(c.wte)), c.start_date, c.requested_on)))
         for c in membership.ltft_changes.all()
     ]
-    entries = [
-        TimelineEntry(
-            p.start_date, p.end_date, p.training_year, p.post, _state(p.start_date, p.end_date, today)
-        )
-        for p in membership.placements.all()
+    placements = list(membership.placements.all())
+    if not placements:
+        placements, journey.planned_from = _planned_from_offer(membership, today)
+    journey.years = _by_year(_timeline(placements, today))
+
+
+def _timeline(placements: list, today: datetime.date) -> list[TimelineEntry]:
+    entries, slot_ends = [], {}
+    for p in sorted(placements, key=lambda p: p.start_date):
+        slot = (p.rotation_id, p.slot_order)
+        continued = _continued(slot_ends.get(slot), p.start_date) if p.slot_order is not None else ""
+        slot_ends[slot] = p.end_date
+        entries.append(
+            TimelineEntry(
+                p.start_date, p.end_date, p.training_year, p.post, _state(p.start_date, p.end_date, today),
+                wte=p.wte, supervisors=_supervisors(p), continued=continued,
+            )
+        )  # fmt: skip
+    return entries
+
+
+def _continued(last_end: datetime.date | None, start: datetime.date) -> str:
+    """How a slot split in two or more placements goes on: straight on at another WTE, or after time out."""
+    if last_end is None:
+        return ""
+    return "at a new working pattern" if start - last_end == datetime.timedelta(days=1) else "after time out"
+
+
+def _supervisors(p) -> tuple[tuple[str, str, str], ...]:
+    named = [
+        ("Educational supervisor", p.educational_supervisor_name, p.educational_supervisor_email),
+        ("Clinical supervisor", p.clinical_supervisor_name, p.clinical_supervisor_email),
     ]
-    if not entries:
-        entries, journey.planned_from = _planned_from_offer(membership, today)
-    journey.years = _by_year(entries)
+    return tuple((role, name, email) for role, name, email in named if name or email)
 
 
 def _planned_from_offer(membership: ProgrammeMembership, today: datetime.date):
-    """No placements yet: the slots of the rotation they accepted (or were offered), dated from the start."""
+    """No placements yet: those the rotation they accepted (or were offered) would make, dated as accepting
+    it would date them (not saved)."""
     from heft.preferencing.selectors import offers_for_trainee
 
     offer = (
@@ -154,12 +183,7 @@ def _planned_from_offer(membership: ProgrammeMembership, today: datetime.date):
     )
     if offer is None:
         return [], None
-    entries = []
-    for slot in offer.rotation.slots.select_related("post__category", "post__practice").order_by("order"):
-        start = add_months(membership.start_date, slot.start_offset_months)
-        end = add_months(start, slot.months) - DAY
-        entries.append(TimelineEntry(start, end, slot.training_year, slot.post, _state(start, end, today)))
-    return entries, offer
+    return rotation_placements_planned(membership, offer.rotation, today), offer
 
 
 def _state(start: datetime.date, end: datetime.date, today: datetime.date) -> str:

@@ -63,6 +63,13 @@ def reply_deadline() -> str:
     return timezone.localtime(SOON).strftime("%Y-%m-%dT%H:%M")
 
 
+def publish(page):
+    """Publishing asks once more, with the numbers, before anything is sent."""
+    page.get_by_role("button", name="Check before publishing").click()
+    check_accessibility(page)
+    page.get_by_role("button", name=re.compile(r"^Publish run \d+ and email the trainees$")).click()
+
+
 def stored_list(window, trainee) -> list[str]:
     prefs = Preference.objects.filter(window=window, trainee=trainee).order_by("rank")
     return list(prefs.values_list("rotation__code", flat=True))
@@ -277,7 +284,7 @@ def test_a_lead_runs_two_mechanisms_compares_publishes_and_the_trainee_accepts(
 
     table.get_by_role("link", name=f"Run {serial.pk}: serial-dictatorship").click()
     page.get_by_label("Trainees reply by (UK time)").fill(reply_deadline())
-    page.get_by_role("button", name="Publish this run").click()
+    publish(page)
     expect(page.get_by_role("status")).to_contain_text("Published: the offers are out")
     check_accessibility(page)
     serial.refresh_from_db()
@@ -338,7 +345,7 @@ def test_a_withdrawn_rotation_is_reallocated_and_the_trainee_told_why(
     expect(page.get_by_text(f"Reason given to trainees: {reason}")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Trainees reply by (UK time)").fill(reply_deadline())
-    page.get_by_role("button", name="Publish this run").click()
+    publish(page)
     expect(page.get_by_role("status")).to_contain_text("Published")
     check_accessibility(page)
 

@@ -17,6 +17,8 @@ from heft.preferencing.exports import (
     tis_placement_rows,
 )
 from heft.preferencing.models import Offer
+from heft.trainees.models import Interruption
+from heft.trainees.placements import placements_redate
 from tests import factories as f
 from tests.preferencing.test_services import close, submit
 
@@ -38,6 +40,8 @@ def published(allocation, world):
         post__category=gp,
         post__practice=world.practice,
         post__wte=Decimal("0.5"),
+        post__educational_supervisor_name="Dr Ada Example",
+        post__educational_supervisor_email="ada.example@example.org",
     )
     first, second = allocation.trainees[:2]
     first.surname = FORMULA_NAME
@@ -95,14 +99,22 @@ def test_tis_rows_place_each_slot_of_accepted_rotations_only(published):
     assert row["Site*"] == "Fictional Outreach Service"
     assert row["WTE*"] == Decimal("1")
     assert row["Specialty1*"] == "General Practice"
-    assert row["Clinical Supervisor"] == row["Educational Supervisor"] == ""
+    assert row["Clinical Supervisor"] == row["Educational Supervisor"] == ""  # TIS wants GMC numbers there
     assert row["Comments"] == "ST1; HEFT innovative post: Inclusion health"
     gp = dict(zip(header, rows[1], strict=True))
     assert (gp["Date From*"], gp["Date To*"]) == (datetime.date(2027, 2, 5), datetime.date(2028, 2, 4))
     assert gp["Placement Status*"] == "Future"
     assert gp["Site*"] == published.window.scheme.region.practices.get().name
     assert gp["WTE*"] == Decimal("0.5")
-    assert gp["Comments"] == "ST2; HEFT Deep End practice"
+    assert gp["Comments"] == (
+        "ST2; HEFT Deep End practice; Educational supervisor: Dr Ada Example <ada.example@example.org>"
+    )
+
+
+def test_tis_headings_are_those_the_tis_placement_upload_reads():
+    # As spelt by TIS's generic upload (PlacementXls): required ones end in an asterisk.
+    assert TIS_HEADER[:3] == ["Surname*", "GMC Number", "National Post Number*"]
+    assert {"Clinical Supervisor", "Educational Supervisor", "Comments", "Placement Type*"} <= set(TIS_HEADER)
 
 
 @pytest.mark.parametrize(
@@ -113,14 +125,51 @@ def test_tis_status_follows_today(published, today, status):
     assert rows[0][6] == status
 
 
-def test_tis_dates_and_wte_stretch_for_less_than_full_time(published):
+def test_tis_rows_are_the_placements_made_on_accepting(published):
+    membership = published.trainees[0].memberships.get()
+    assert membership.placements.count() == 2
+    first = membership.placements.order_by("start_date").first()
+    first.end_date = datetime.date(2027, 1, 31)
+    first.save()
+    _, rows = tis_placement_rows(published.window, today=datetime.date(2026, 9, 1))
+    assert rows[0][4] == datetime.date(2027, 1, 31)  # the placement's dates, not the slot's
+
+
+def test_tis_dates_and_wte_follow_less_than_full_time(published):
     membership = published.trainees[0].memberships.get()
     membership.wte = Decimal("0.6")
     membership.save()
+    placements_redate(membership=membership, by=published.lead, today=datetime.date(2026, 8, 1))
     _, rows = tis_placement_rows(published.window, today=datetime.date(2026, 9, 1))
-    assert rows[0][3:5] == [datetime.date(2026, 8, 5), datetime.date(2027, 6, 4)]  # 6 months at 0.6: 10
-    assert rows[1][3] == datetime.date(2027, 6, 5)
+    # 6 months at 0.6: 184 full-time days take 307 days, to 7 June 2027.
+    assert rows[0][3:5] == [datetime.date(2026, 8, 5), datetime.date(2027, 6, 7)]
+    assert rows[1][3] == datetime.date(2027, 6, 8)
     assert rows[1][8] == Decimal("0.3")
+
+
+def test_tis_rows_split_where_time_out_splits_a_placement(published):
+    membership = published.trainees[0].memberships.get()
+    Interruption.objects.create(
+        membership=membership, kind="parental", start_date=datetime.date(2026, 10, 1),
+        end_date=datetime.date(2026, 10, 31),
+    )  # fmt: skip
+    placements_redate(membership=membership, by=published.lead, today=datetime.date(2026, 8, 1))
+    _, rows = tis_placement_rows(published.window, today=datetime.date(2026, 9, 1))
+    assert [row[3:5] for row in rows[:2]] == [
+        [datetime.date(2026, 8, 5), datetime.date(2026, 9, 30)],
+        [datetime.date(2026, 11, 1), datetime.date(2027, 3, 7)],  # 31 days later than 4 March
+    ]
+
+
+def test_an_offer_accepted_before_placements_were_made_is_dated_from_its_slots(published):
+    membership = published.trainees[0].memberships.get()
+    membership.placements.all().delete()
+    membership.wte = Decimal("0.6")
+    membership.save()
+    _, rows = tis_placement_rows(published.window, today=datetime.date(2026, 9, 1))
+    assert rows[0][3:5] == [datetime.date(2026, 8, 5), datetime.date(2027, 6, 7)]
+    assert rows[1][8] == Decimal("0.3")
+    assert rows[1][13].endswith("Educational supervisor: Dr Ada Example <ada.example@example.org>")
 
 
 def test_csv_has_a_bom_escapes_formulas_and_keeps_numbers(published):

@@ -95,7 +95,11 @@ def test_staff_run_compare_publish_and_export(allocation, client):
     )
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
     respond_by = timezone.localtime(SOON).strftime("%Y-%m-%dT%H:%M")
-    published = client.post(reverse("preferencing:run_detail", args=[runs[0].pk]), {"respond_by": respond_by})
+    run_url = reverse("preferencing:run_detail", args=[runs[0].pk])
+    checked = client.post(run_url, {"respond_by": respond_by})  # first the numbers, to confirm
+    assert checked.status_code == 200 and "Offers made: <strong>3</strong>" in checked.content.decode()
+    assert not Offer.objects.exists()
+    published = client.post(run_url, {"respond_by": respond_by, "confirm": "yes"})
     assert published.status_code == 302
     assert Offer.objects.count() == 3
     export = client.get(

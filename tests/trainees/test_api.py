@@ -54,19 +54,50 @@ def test_ltft_changes_come_back_with_their_flags(world, lead):
     assert lead.get(url).json()[0]["wte"] == "0.65"
 
 
-def test_only_a_non_standard_pattern_is_approved(world, lead):
-    url = f"{BASE}/{world.trainee_a2.pk}/ltft-changes"
-    dates = {"requested_on": "2027-01-04"}
-    odd = lead.post(
-        url, {"wte": "0.65", "start_date": "2027-08-05", **dates}, content_type="application/json"
+def test_a_trainee_applies_and_the_programme_team_decides(world, lead, client_for):
+    url = f"{BASE}/{world.trainee_a.pk}/ltft-applications"
+    body = {"wte": "0.8", "start_date": "2027-08-05", "reason": "category_1"}
+    applied = client_for("trainee").post(url, body, content_type="application/json")
+    assert applied.status_code == 201, applied.content
+    assert applied.json()["status"] == "applied" and applied.json()["flags"] == []
+    change = applied.json()["id"]
+    lead = client_for("regional_lead")
+    changes = f"{BASE}/{world.trainee_a.pk}/ltft-changes"
+    approved = lead.post(f"{changes}/{change}/approve", {"note": ""}, content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["approved_at"]
+    again = lead.post(f"{changes}/{change}/decline", {"note": "Too late"}, content_type="application/json")
+    assert again.status_code == 400 and "already approved" in again.json()["detail"]
+    assert lead.get(f"{BASE}/{world.trainee_a.pk}/cct-estimate").json()["cct"] == "2030-02-03"
+
+
+def test_only_the_trainee_applies_for_themself(world, client_for):
+    body = {"wte": "0.8", "start_date": "2027-08-05", "reason": "category_3"}
+    trainee = client_for("trainee")
+    elsewhere = trainee.post(
+        f"{BASE}/{world.trainee_a2.pk}/ltft-applications", body, content_type="application/json"
     )
-    usual = lead.post(
-        url, {"wte": "0.8", "start_date": "2028-08-05", **dates}, content_type="application/json"
+    assert elsewhere.status_code == 404
+    staff = client_for("regional_lead")
+    own = staff.post(f"{BASE}/{world.trainee_a.pk}/ltft-applications", body, content_type="application/json")
+    assert own.status_code == 403
+
+
+def test_a_decline_needs_its_note(world, client_for):
+    body = {"wte": "0.6", "start_date": "2027-08-05", "reason": "category_2"}
+    change = (
+        client_for("trainee")
+        .post(f"{BASE}/{world.trainee_a.pk}/ltft-applications", body, content_type="application/json")
+        .json()["id"]
     )
-    approved = lead.post(f"{url}/{odd.json()['id']}/approve")
-    assert approved.status_code == 200 and approved.json()["approved_at"]
-    refused = lead.post(f"{url}/{usual.json()['id']}/approve")
-    assert refused.status_code == 400 and "needs no approval" in refused.json()["detail"]
+    url = f"{BASE}/{world.trainee_a.pk}/ltft-changes/{change}/decline"
+    lead = client_for("regional_lead")
+    refused = lead.post(url, {"note": " "}, content_type="application/json")
+    assert refused.status_code == 400 and "Say why it is declined" in refused.json()["detail"]
+    declined = lead.post(url, {"note": "Not this rotation."}, content_type="application/json")
+    assert (
+        declined.json()["status"] == "declined" and declined.json()["decision_note"] == "Not this rotation."
+    )
 
 
 def test_the_cct_estimate_says_how_it_was_worked_out(world, lead):

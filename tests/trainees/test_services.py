@@ -34,22 +34,18 @@ def test_the_engine_and_the_model_name_the_same_kinds_of_time_out():
     assert set(OUT_KINDS) == set(Interruption.Kind.values)
 
 
-def test_time_out_under_way_interrupts_releases_the_heft_place_and_moves_the_cct(membership, lead):
+def test_time_out_under_way_interrupts_and_moves_the_cct_but_never_releases_the_heft_place(membership, lead):
     today = timezone.localdate()
     interruption = services.interruption_record(
         membership=membership, kind="parental", start_date=today - datetime.timedelta(days=10), by=lead
     )
     membership.refresh_from_db()
     assert membership.status == ProgrammeMembership.Status.INTERRUPTED
-    assert membership.returning_heft_not_guaranteed  # a HEFT rotation holder
+    assert not membership.returning_heft_not_guaranteed  # the programme team decides (test_heft_place.py)
     assert interruption.counts_towards_training is False  # parental leave extends training
     assert membership.cct_estimate > FULL_TIME_CCT  # counted up to today, so later than full time
-    assert verbs() == [
-        "interruption.recorded",
-        "membership.interrupted",
-        "membership.heft_place_released",
-        "membership.cct_estimated",
-    ]
+    assert verbs() == ["interruption.recorded", "membership.interrupted", "membership.cct_estimated"]
+    assert AuditEvent.objects.get(verb="interruption.recorded").after["heft_place_at_risk"] is True
 
 
 def test_sick_leave_counts_by_default_and_a_past_absence_leaves_the_status_alone(membership, lead):
@@ -101,7 +97,7 @@ def test_returning_ends_the_time_out_the_day_before_and_works_the_date_out_again
     membership.refresh_from_db()
     assert interruption.end_date == today - datetime.timedelta(days=1)
     assert membership.status == ProgrammeMembership.Status.ACTIVE
-    assert membership.returning_heft_not_guaranteed  # still not guaranteed on return
+    assert not membership.returning_heft_not_guaranteed  # only a decision to release sets it
     assert membership.cct_estimate == FULL_TIME_CCT + datetime.timedelta(days=30)
     assert verbs()[-3:] == ["interruption.ended", "membership.returned", "membership.cct_estimated"]
 

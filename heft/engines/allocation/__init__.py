@@ -1,10 +1,16 @@
 """Allocation engine: share a scheme's rotations among its trainees from their ranked preferences.
 
 Pure Python with numpy, numba and OR-Tools; no Django. `solve()` is the entry point; the CLI is
-`python -m heft.engines.allocation solve PROBLEM.json --mechanism NAME [--seed N]`.
+`python -m heft.engines.allocation solve PROBLEM.json --mechanism NAME [--seed N] [--fill]`.
 """
 
-from heft.engines.allocation.mechanisms import MECHANISMS, Allocation, allocate
+from heft.engines.allocation.mechanisms import (
+    MECHANISMS,
+    Allocation,
+    allocate,
+    fill_places_left,
+    stable_is_serial_dictatorship,
+)
 from heft.engines.allocation.problem import Problem, ProblemError, parse_problem
 from heft.engines.allocation.solver import ENGINE_VERSION, Result, solve
 
@@ -16,6 +22,8 @@ __all__ = [
     "ProblemError",
     "Result",
     "allocate",
+    "fill_places_left",
     "parse_problem",
     "solve",
+    "stable_is_serial_dictatorship",
 ]

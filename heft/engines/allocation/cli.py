@@ -1,4 +1,4 @@
-"""`python -m heft.engines.allocation solve PROBLEM.json --mechanism NAME [--seed N]`.
+"""`python -m heft.engines.allocation solve PROBLEM.json --mechanism NAME [--seed N] [--fill]`.
 
 Prints the result as JSON on stdout. Bad input prints the reason on stderr, no result, and exits with 2.
 """
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         problem = read_json(arguments.problem, ProblemError)
-        result = solve(problem, arguments.mechanism, arguments.seed)
+        result = solve(problem, arguments.mechanism, arguments.seed, fill=arguments.fill)
         output = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     except ProblemError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -39,4 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     solve_command.add_argument("problem", help="problem file (JSON, version 1), or - for standard input")
     solve_command.add_argument("--mechanism", required=True, help=f"one of: {', '.join(MECHANISMS)}")
     solve_command.add_argument("--seed", type=int, help="seed for random-serial-dictatorship")
+    solve_command.add_argument(
+        "--fill",
+        action="store_true",
+        help="then give the places left to trainees without one, in recruitment-rank order",
+    )
     return parser

@@ -2,7 +2,8 @@
 
 Other trainees are named only by recruitment rank. Every mechanism here leaves a trainee's higher choices
 full (or without places), except reallocate, which may keep someone where they are instead; the rule's
-own sentence says why a full rotation could not be opened up for them.
+own sentence says why a full rotation could not be opened up for them. A trainee given a place left over
+by the fill pass is told that it came after every ranked trainee, and why they had none before.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class _Writer:
         self.group_start = np.searchsorted(assigned[self.by_rotation], np.arange(problem.n_rotations + 1))
         current = problem.current if problem.current is not None else assigned[:0]
         self.current_count = np.bincount(current[current >= 0], minlength=problem.n_rotations)
+        self.filled = allocation.filled
         self._holders_text: dict[int, str] = {}
 
     def explain(self, t: int) -> str:
@@ -62,8 +64,10 @@ class _Writer:
         if problem.fixed[t] >= 0:
             return self._fixed(t)
         preferences = problem.pref_rotation[problem.pref_indptr[t] : problem.pref_indptr[t + 1]].tolist()
+        if self.filled is not None and self.filled[t]:
+            return self._filled(t, preferences)
         if not preferences:
-            return "You did not rank any rotations, so none could be given to you."
+            return "You did not rank any rotations, so none could be given to you." + self._none_left(t)
         opening = ""
         if self.mechanism == "reallocate" and problem.current is not None and problem.current[t] >= 0:
             if problem.current[t] == self.assigned[t]:
@@ -72,7 +76,27 @@ class _Writer:
         outcome, higher = self._outcome(t, preferences)
         reasons = [self._why_not(position, r) for position, r in enumerate(higher)]
         rule = _RULE_SENTENCE.get(self.mechanism, "") if higher else ""
-        return " ".join(part for part in [opening, outcome, *reasons, rule, self._you(t)] if part)
+        parts = [opening, outcome, *reasons, rule, self._none_left(t).strip(), self._you(t)]
+        return " ".join(part for part in parts if part)
+
+    def _filled(self, t: int, preferences: list[int]) -> str:
+        name = self.problem.rotation_ids[int(self.assigned[t])]
+        why = "none of your choices had a place left" if preferences else "you had no list"
+        opening = (
+            f"Placed in {name} after every ranked trainee: {why}; "
+            "places left are given in recruitment-rank order."
+        )
+        reasons = [self._why_not(position, r) for position, r in enumerate(preferences)]
+        current = self.problem.current
+        was_placed = self.mechanism == "reallocate" and current is not None and current[t] >= 0
+        moved = self._moved(int(current[t])) if was_placed else ""
+        return " ".join(part for part in [moved, opening, *reasons, self._you(t)] if part)
+
+    def _none_left(self, t: int) -> str:
+        """For a trainee still unplaced when the fill pass ran: it had no place left for them."""
+        if self.filled is None or self.assigned[t] >= 0:
+            return ""
+        return " No places were left after every ranked trainee to give to those without one."
 
     def _outcome(self, t: int, preferences: list[int]) -> tuple[str, list[int]]:
         """What the trainee got, and the choices they ranked higher."""

@@ -32,7 +32,8 @@ def blocking_pairs(problem: Problem, assigned: np.ndarray, choice: np.ndarray) -
     movable = problem.fixed < 0
     holders = movable & (choice >= 0)
     held_edges = problem.pref_indptr[:-1][holders] + choice[holders]
-    taken = np.bincount(assigned[holders], minlength=problem.n_rotations)
+    # Places taken count everyone placed by the rule or the fill pass (whose rotations they did not rank).
+    taken = np.bincount(assigned[movable & (assigned >= 0)], minlength=problem.n_rotations)
     worst_held = np.full(problem.n_rotations, -1, dtype=np.int64)
     np.maximum.at(worst_held, assigned[holders], problem.edge_priority[held_edges])
     unplaced_choice = np.iinfo(np.int32).max
@@ -45,7 +46,9 @@ def blocking_pairs(problem: Problem, assigned: np.ndarray, choice: np.ndarray) -
     return int(np.count_nonzero(preferred & (has_room | would_swap)))
 
 
-def compute_metrics(problem: Problem, assigned: np.ndarray) -> dict[str, Any]:
+def compute_metrics(
+    problem: Problem, assigned: np.ndarray, filled: np.ndarray | None = None
+) -> dict[str, Any]:
     choice = choice_numbers(problem, assigned)
     placed = int(np.count_nonzero(assigned >= 0))
     moved = None
@@ -59,4 +62,5 @@ def compute_metrics(problem: Problem, assigned: np.ndarray) -> dict[str, Any]:
         "total_rank": int((choice[choice >= 0].astype(np.int64) + 1).sum()),
         "blocking_pairs": blocking_pairs(problem, assigned, choice),
         "moved": moved,
+        "filled": 0 if filled is None else int(np.count_nonzero(filled)),
     }

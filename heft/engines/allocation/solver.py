@@ -11,7 +11,7 @@ from heft.engines.allocation.mechanisms import Allocation, allocate
 from heft.engines.allocation.metrics import compute_metrics
 from heft.engines.allocation.problem import Problem, parse_problem
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"  # 1.1: the fill pass (fill=True) and the "filled" metric
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +42,7 @@ class Result:
 
     @cached_property
     def metrics(self) -> dict[str, Any]:
-        return compute_metrics(self.problem, self.allocation.assigned)
+        return compute_metrics(self.problem, self.allocation.assigned, self.allocation.filled)
 
     @cached_property
     def explanations(self) -> dict[str, str]:
@@ -60,8 +60,9 @@ class Result:
         }
 
 
-def solve(problem: dict | Problem, mechanism: str, seed: int | None = None) -> Result:
+def solve(problem: dict | Problem, mechanism: str, seed: int | None = None, *, fill: bool = False) -> Result:
     """Allocate with `mechanism` (see MECHANISMS). Raises ProblemError for bad input, unknown mechanism
-    or bad seed. The seed is used by random-serial-dictatorship only (one is drawn and reported if None)."""
+    or bad seed. The seed is used by random-serial-dictatorship only (one is drawn and reported if None).
+    `fill` gives the places left to the trainees the rule could not place (mechanisms.fill_places_left)."""
     parsed = parse_problem(problem)
-    return Result(parsed, mechanism, allocate(parsed, mechanism, seed))
+    return Result(parsed, mechanism, allocate(parsed, mechanism, seed, fill=fill))

@@ -1,5 +1,5 @@
-"""CCT date estimation for GP specialty training: LTFT, time out of training, the 14-day review, and the
-curriculum check on months in general practice.
+"""CCT date estimation for GP specialty training: LTFT, time out of training, the 14-day review, the
+curriculum check on months in general practice, and placement dates from a rotation's slots on the same clock.
 
 Framework-free (no Django). `python -m heft.engines.cct estimate SPEC.json` prints the estimate as JSON.
 """
@@ -17,6 +17,7 @@ from heft.engines.cct.estimate import (
     ltft_flags,
     progress,
 )
+from heft.engines.cct.placements import Replan, Slot, SlotDates, Stretch, placement_dates, replan
 from heft.engines.cct.rules import (
     MONTHS_WTE,
     NOTICE_WEEKS,
@@ -40,10 +41,14 @@ __all__ = [
     "LtftFlag",
     "PostTime",
     "Progress",
+    "Replan",
     "Requirement",
     "Review",
+    "Slot",
+    "SlotDates",
     "SpecError",
     "Step",
+    "Stretch",
     "TimeOut",
     "absence_review",
     "add_months",
@@ -54,6 +59,8 @@ __all__ = [
     "ltft_flags",
     "months_text",
     "percent",
+    "placement_dates",
     "progress",
+    "replan",
     "spec_from_dict",
 ]
