@@ -9,6 +9,7 @@ DEV_ENV := HEFT_ENVIRONMENT=development DJANGO_DEBUG=1
 
 run: install assets
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py warm_engines
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(MAKE) --no-print-directory serve
 
@@ -27,6 +28,7 @@ national-admin: install
 	$(DEV_ENV) $(BIN)/python manage.py create_national_admin "$(EMAIL)"
 
 test: install assets lint
+	HEFT_ENVIRONMENT=test $(BIN)/python manage.py warm_engines
 	HEFT_ENVIRONMENT=test $(BIN)/pytest
 
 install: $(VENV)/.installed

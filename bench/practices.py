@@ -288,7 +288,9 @@ def timed(label: str, results: list, step):
 
 
 def run(size: Size) -> tuple[list[dict], dict]:
+    from heft.practices.deep_end import RuleChoice
     from heft.practices.models import Practice
+    from heft.practices.selectors import deep_end_rule_preview
     from heft.practices.services import data_import_run_file, deep_end_rule_apply
     from heft.programmes.models import Region
     from heft.reports.selectors import exposure_rows, group_summaries, mode_summaries
@@ -309,10 +311,13 @@ def run(size: Size) -> tuple[list[dict], dict]:
     first = timed("import epraccur.csv (new practices)", results, lambda: load("epraccur", ods))
     again = timed("import the same epraccur.csv again", results, lambda: load("epraccur", ods))
     timed("import Fingertips 93553", results, lambda: load("fingertips", scores))
+
+    def preview_and_apply():
+        choice = RuleChoice("imd_score", "decile")  # as a person does: look at the changes, then confirm them
+        return deep_end_rule_apply(choice=choice, expected=deep_end_rule_preview(choice).digest, by=by)
+
     rule = timed(
-        "apply the Deep End rule (most deprived tenth, England)",
-        results,
-        lambda: deep_end_rule_apply(measure="imd_score", method="decile", by=by),
+        "preview and apply the Deep End rule (most deprived tenth, England)", results, preview_and_apply
     )
     admin, placements = build_trainees(size, rng)
 

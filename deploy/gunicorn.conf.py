@@ -36,6 +36,9 @@ def on_starting(server):
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imported for what importing it loads
+    from heft.core.warmup import warm_in_process
+
+    warm_in_process()  # the compiled engines and the chart fonts, from the cache `warm_engines` filled
     connections.close_all()  # a connection opened here must not be shared by the forked workers
     # Everything loaded so far lives as long as the process: the garbage collector need not walk it again
     # in every full collection (nor, by touching it, copy the memory the workers share with the master).

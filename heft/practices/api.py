@@ -15,8 +15,8 @@ from heft.api.auth import require
 from heft.api.pagination import Pagination
 from heft.api.schemas import API_ERRORS, ErrorOut
 from heft.practices.forms import MAX_UPLOAD_BYTES
-from heft.practices.models import DataImport, DeepEndRuleApplication
-from heft.practices.selectors import imports_list, practices_list
+from heft.practices.models import DataImport
+from heft.practices.selectors import imports_list, practices_list, rules_applied
 from heft.practices.services import data_import_upload
 
 router = Router(tags=["practices"])
@@ -131,7 +131,7 @@ def get_practice_deprivation(request, ods_code: str):
 def list_deep_end_rules(request):
     """The Deep End rules applied, newest first: the first is the one in force."""
     require(request, Perm.VIEW_PRACTICES)
-    return DeepEndRuleApplication.objects.all()
+    return rules_applied()
 
 
 @router.get("/imports", response={200: list[ImportOut], **ERRORS})

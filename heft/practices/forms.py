@@ -1,5 +1,6 @@
 from django import forms
 
+from heft.practices.deep_end import RuleChoice
 from heft.practices.models import DataImport, DeepEndRuleApplication
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the largest public file (patients by LSOA) is well under this
@@ -37,12 +38,31 @@ class DeepEndRuleForm(forms.Form):
         label="How many practices (for a number of the most deprived)", required=False, min_value=1
     )
     per_region = forms.BooleanField(label="Rank within each region instead of across England", required=False)
+    missing_to_no = forms.BooleanField(
+        label="Set practices without figures to “not Deep End”",
+        required=False,
+        help_text="Left unticked, a practice the rule cannot place keeps its Deep End status.",
+    )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("method") == DeepEndRuleApplication.Method.TOP_N and not cleaned.get("top_n"):
             self.add_error("top_n", "Say how many practices the rule takes.")
         return cleaned
+
+    def choice(self) -> RuleChoice:
+        data = self.cleaned_data
+        top_n = data["top_n"] if data["method"] == DeepEndRuleApplication.Method.TOP_N else None
+        return RuleChoice(data["measure"], data["method"], top_n, data["per_region"], data["missing_to_no"])
+
+
+class DeepEndApplyForm(DeepEndRuleForm):
+    """The rule again (hidden fields), with the digest of the changes shown. Posted without `confirm`, it
+    asks for the confirmation; with it, the rule is applied."""
+
+    expected = forms.CharField(max_length=64, error_messages={"required": "Look at the changes first."})
+    estimate = forms.FloatField(required=False, min_value=0, max_value=3600)
+    confirm = forms.BooleanField(required=False)
 
 
 class DeepEndOverrideForm(forms.Form):

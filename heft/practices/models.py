@@ -205,7 +205,18 @@ class ImportUpload(models.Model):
 
 
 class DeepEndRuleApplication(models.Model):
-    """A Deep End rule as it was applied: the rule, the data it ran on, who applied it and what it found."""
+    """A Deep End rule as it was applied: the rule, the data it ran on, who applied it and what it found.
+
+    Applying follows a preview: the row is made when the person confirms the changes they were shown (their
+    digest in `expected`), then the work is done, in the background when it is long. If the data changed
+    in between, nothing is applied (refused) and the person looks again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Not applied: the changes were no longer those confirmed"
+        FAILED = "failed", "Failed: nothing was changed"
 
     class Measure(models.TextChoices):
         IMD_SCORE = "imd_score", "IMD score of the practice population"
@@ -226,11 +237,33 @@ class DeepEndRuleApplication(models.Model):
     assessed = models.PositiveIntegerField("practices ranked", default=0)
     deep_end = models.PositiveIntegerField("Deep End practices", default=0)
     changed = models.PositiveIntegerField("practices whose flag changed", default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    missing_to_no = models.BooleanField(
+        "practices without figures set to No",
+        default=False,
+        help_text="Otherwise a practice the rule cannot place keeps its Deep End status",
+    )
+    expected = models.CharField(
+        "changes confirmed", max_length=64, blank=True, help_text="The digest of the previewed changes"
+    )
+    became_deep_end = models.PositiveIntegerField("practices that became Deep End", default=0)
+    left_deep_end = models.PositiveIntegerField("practices that stopped being Deep End", default=0)
+    kept_without_figures = models.PositiveIntegerField(
+        "practices without figures that kept their status", default=0
+    )
+    rotations_started = models.PositiveIntegerField("rotations that started counting as HEFT", default=0)
+    rotations_stopped = models.PositiveIntegerField("rotations that stopped counting as HEFT", default=0)
+    summary = models.JSONField(default=dict, blank=True, help_text="The codes of what changed")
+    stage = models.CharField(max_length=60, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     by_label = models.CharField("by", max_length=254)
-    applied_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField("asked for", auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-applied_at", "-pk"]
@@ -244,3 +277,13 @@ class DeepEndRuleApplication(models.Model):
 
     def __str__(self):
         return f"{self.description} ({self.applied_at:%d %b %Y})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.APPLIED, self.Status.REFUSED, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if self.is_finished:
+            return 100
+        return 100 * self.progress_done // self.progress_total if self.progress_total else 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from heft.accounts.permissions import Perm, scope_for
+from heft.practices.deep_end import DeepEndPlan, RuleChoice, plan_rule, practices_for_rule
 from heft.practices.models import DataImport, DeepEndRuleApplication, Practice
 from heft.trainees.models import Placement
 from heft.trainees.selectors import trainees_visible_to
@@ -77,5 +78,45 @@ def imports_list() -> QuerySet[DataImport]:
     return DataImport.objects.select_related("by").defer("problems", "summary")
 
 
+def import_detail(pk: int) -> DataImport:
+    return DataImport.objects.select_related("by").get(pk=pk)
+
+
+# --- the Deep End rule --------------------------------------------------------------------------------------
+
+
+def deep_end_rule_preview(choice: RuleChoice) -> DeepEndPlan:
+    """What applying the rule would change now: nothing is changed."""
+    return plan_rule(choice, list(practices_for_rule(choice.measure)))
+
+
+def rule_applications() -> QuerySet[DeepEndRuleApplication]:
+    """Every rule applied or asked for, newest first, whatever became of it."""
+    return DeepEndRuleApplication.objects.select_related("by").order_by("-applied_at", "-pk")
+
+
+def rules_applied() -> QuerySet[DeepEndRuleApplication]:
+    """The rules that were applied, newest first: the first is the one in force."""
+    return rule_applications().filter(status=DeepEndRuleApplication.Status.APPLIED)
+
+
+def rule_application(pk: int) -> DeepEndRuleApplication:
+    return rule_applications().get(pk=pk)
+
+
 def latest_rule_application() -> DeepEndRuleApplication | None:
-    return DeepEndRuleApplication.objects.order_by("-applied_at", "-pk").first()
+    return rules_applied().first()
+
+
+def rule_application_under_way() -> DeepEndRuleApplication | None:
+    """A rule waiting for the worker or being applied, if any."""
+    waiting = [DeepEndRuleApplication.Status.QUEUED, DeepEndRuleApplication.Status.RUNNING]
+    return rule_applications().filter(status__in=waiting).first()
+
+
+def deep_end_count() -> int:
+    return Practice.objects.filter(is_deep_end=True).count()
+
+
+def practices_decided_by_hand() -> QuerySet[Practice]:
+    return Practice.objects.filter(deep_end_override__isnull=False).order_by("name")

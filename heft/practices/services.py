@@ -10,21 +10,12 @@ from django.db import transaction
 
 from heft.accounts.permissions import Perm, has_perm
 from heft.audit.services import audit_record
-from heft.engines.deprivation import DeepEndRule, PracticeMeasure, RuleError, apply_rule
-from heft.practices.bulk import bulk_set
+from heft.core.tasks import enqueue_with_change
+from heft.practices.deep_end import RULE_STAGES, RuleChoice, deep_end_rule_run
 from heft.practices.imports import OnProgress, run_import
 from heft.practices.models import DataImport, DeepEndRuleApplication, ImportUpload, Practice
 from heft.practices.selectors import can_manage_practice
-from heft.practices.tasks import run_uploaded_import
-
-MEASURE_FIELDS = {
-    "imd_score": ("imd_score", "deprivation_vintage"),
-    "share_10": ("most_deprived_share", "shares_vintage"),
-    "share_15": ("deprived_15_share", "shares_vintage"),
-    "share_20": ("deprived_20_share", "shares_vintage"),
-}
-RANKED_STATUSES = {Practice.Status.ACTIVE, Practice.Status.DORMANT}
-DEEP_END_FIELDS = ["is_deep_end", "deep_end_by_rule", "deep_end_rule", "deep_end_reason"]
+from heft.practices.tasks import run_deep_end_rule, run_uploaded_import
 
 
 def _label(by) -> str:
@@ -87,91 +78,53 @@ def data_import_run_file(
 
 # --- the Deep End rule ------------------------------------------------------------------------------------
 
+# Work the preview suggests will take longer than this goes to the background worker, with its progress on
+# its page; shorter work is done while the person waits.
+INLINE_SECONDS = 2.0
 
-def deep_end_rule_apply(
-    *, measure: str, method: str, top_n: int | None = None, per_region: bool = False, by
+
+def deep_end_rule_request(
+    *, choice: RuleChoice, expected: str, by, in_background: bool = False
 ) -> DeepEndRuleApplication:
-    """Rank every open practice by the rule, set each one's Deep End flag and reason, and record the rule.
-
-    A practice with an override keeps its overridden flag; the rule's answer is kept beside it.
-    """
+    """Record a rule the person confirmed, with the digest of the changes they were shown. The work is
+    deep_end_rule_run's: queued for the worker in this same transaction when `in_background`, so that it
+    cannot be lost, else left to the caller to run at once."""
     _require_import_permission(by)
-    try:
-        top_n = top_n if method == "top_n" else None
-        rule = DeepEndRule(measure=measure, method=method, top_n=top_n, per_region=per_region)
-    except RuleError as error:
-        raise ValidationError(str(error)) from None
-    value_field, vintage_field = MEASURE_FIELDS[measure]
+    rule = choice.rule  # a rule that cannot be is refused here (ValidationError)
+    if not expected:
+        raise ValidationError("Look at what the rule would change before applying it.")
     with transaction.atomic():
-        fields = ("ods_code", "status", "region__name", value_field, vintage_field, "deep_end_override")
-        practices = list(
-            Practice.objects.select_for_update(of=("self",))
-            .select_related("region")
-            .only(*fields, *DEEP_END_FIELDS)
-        )
-        ranked = [p for p in practices if p.status in RANKED_STATUSES]
-        decisions = apply_rule(
-            rule,
-            [
-                PracticeMeasure(
-                    p.pk, _as_float(getattr(p, value_field)), p.region.name if p.region_id else None
-                )
-                for p in ranked
-            ],
-        )
-        vintages = sorted({getattr(p, vintage_field) for p in ranked if getattr(p, value_field) is not None})
-        data_vintage = "; ".join(vintages) or "no figures loaded"
-        rule_text = f"{rule.describe()} (data: {data_vintage})"[:300]
-        changed, became, left = _set_deep_end_flags(practices, decisions, rule_text)
-        bulk_set(Practice, changed, DEEP_END_FIELDS)
         application = DeepEndRuleApplication.objects.create(
-            measure=measure,
-            method=method,
-            top_n=rule.top_n,
-            per_region=per_region,
+            **choice.as_fields(),
             description=rule.describe(),
-            data_vintage=data_vintage[:300],
-            assessed=sum(d.place is not None for d in decisions.values()),
-            deep_end=sum(d.is_deep_end for d in decisions.values()),
-            changed=len(became) + len(left),
+            expected=expected,
+            stage=RULE_STAGES[0],
+            progress_total=len(RULE_STAGES),
             by=_user(by),
             by_label=_label(by),
         )
         audit_record(
             by=by,
-            verb="deep_end_rule.applied",
+            verb="deep_end_rule.requested",
             target=application,
-            after={"rule": rule_text, "deep_end": application.deep_end, "became": became, "left": left},
+            after={**choice.as_fields(), "expected": expected, "in_background": in_background},
         )
+        if in_background:
+            enqueue_with_change(run_deep_end_rule, application.pk)
     return application
 
 
-def _as_float(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def _set_deep_end_flags(practices, decisions, rule_text):
-    """Set flag, rule and reason on each practice; returns (changed, codes now Deep End, codes no longer)."""
-    changed, became, left = [], [], []
-    for practice in practices:
-        decision = decisions.get(practice.pk)
-        by_rule = bool(decision and decision.is_deep_end)
-        reason = decision.reason if decision else f"{practice.get_status_display()}, so not ranked."
-        flag = by_rule if practice.deep_end_override is None else practice.deep_end_override
-        new = {
-            "is_deep_end": flag,
-            "deep_end_by_rule": by_rule,
-            "deep_end_rule": rule_text,
-            "deep_end_reason": reason,
-        }
-        if all(getattr(practice, name) == value for name, value in new.items()):
-            continue
-        if flag != practice.is_deep_end:
-            (became if flag else left).append(practice.ods_code)
-        for name, value in new.items():
-            setattr(practice, name, value)
-        changed.append(practice)
-    return changed, became, left
+def deep_end_rule_apply(
+    *, choice: RuleChoice, expected: str, by, expected_seconds: float = 0.0
+) -> DeepEndRuleApplication:
+    """Apply a rule whose changes (their digest, `expected`) the person has seen and confirmed: at once
+    when it should be quick, otherwise in the background. Returns the application as it stands."""
+    in_background = expected_seconds > INLINE_SECONDS
+    application = deep_end_rule_request(choice=choice, expected=expected, by=by, in_background=in_background)
+    if in_background:
+        application.refresh_from_db()  # a worker in the same process (tests) has already run it
+        return application
+    return deep_end_rule_run(application_id=application.pk)
 
 
 def practice_deep_end_override(*, practice: Practice, decision: bool | None, reason: str, by) -> Practice:

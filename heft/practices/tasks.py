@@ -1,6 +1,8 @@
-"""Background work (django-tasks): an uploaded file is loaded by the worker, away from the web request."""
+"""Background work (django-tasks): uploaded files are loaded, and long Deep End rule applications done, by the
+worker, away from the web request."""
 
 from heft.core.tasks import retried_task
+from heft.practices.deep_end import deep_end_rule_run
 from heft.practices.imports import run_import
 from heft.practices.models import DataImport, ImportUpload
 
@@ -15,3 +17,9 @@ def run_uploaded_import(import_id: int) -> str:
     run_import(data_import, bytes(upload.content))
     upload.delete()
     return data_import.status
+
+
+@retried_task()
+def run_deep_end_rule(application_id: int) -> str:
+    """Apply a confirmed Deep End rule (only if its changes are still those confirmed)."""
+    return deep_end_rule_run(application_id=application_id).status

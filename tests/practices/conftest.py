@@ -1,8 +1,11 @@
+import re
 from pathlib import Path
 
 import pytest
 
-from heft.practices.services import data_import_run_file
+from heft.practices.deep_end import RuleChoice
+from heft.practices.selectors import deep_end_rule_preview
+from heft.practices.services import data_import_run_file, deep_end_rule_apply
 from tests import factories as f
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -17,6 +20,17 @@ SAMPLE_FILES = {
 def gp_post(practice, scheme):
     category = f.CategoryFactory(code="gp-practice", name="GP practice", kind="gp")
     return f.PostFactory(practice=practice, scheme=scheme, category=category, site="")
+
+
+def apply_rule(by, **rule):
+    """Apply a Deep End rule as a person does: look at its preview, then confirm those changes."""
+    choice = RuleChoice(**rule)
+    return deep_end_rule_apply(choice=choice, expected=deep_end_rule_preview(choice).digest, by=by)
+
+
+def shown_digest(response) -> str:
+    """The digest of the changes a preview page showed, as its form posts it on."""
+    return re.search(r'name="expected" value="([0-9a-f]{64})"', response.content.decode()).group(1)
 
 
 def sample(source: str) -> bytes:

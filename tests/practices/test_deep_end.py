@@ -5,35 +5,51 @@ from django.urls import reverse
 
 from heft.audit.models import AuditEvent
 from heft.practices.models import DeepEndRuleApplication, Practice
-from heft.practices.services import deep_end_rule_apply
 from tests import factories as f
-from tests.practices.conftest import gp_post
+from tests.practices.conftest import apply_rule, gp_post, shown_digest
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_admin_applies_a_rule_from_the_page(client_for, loaded, admin):
+def test_an_admin_looks_confirms_and_applies_a_rule_from_the_pages(client_for, loaded, admin):
     client = client_for("national_admin")
+    rule = {"measure": "imd_score", "method": "top_n", "top_n": "2"}
+    preview = client.get(reverse("practices:deep_end_rule_preview"), rule)
+    assert preview.status_code == 200
+    digest = shown_digest(preview)
+    confirming = client.post(reverse("practices:deep_end_rule_apply"), {**rule, "expected": digest})
+    assert confirming.status_code == 200 and not DeepEndRuleApplication.objects.exists()
+    assert "2 practices change: 2 become Deep End" in confirming.content.decode()
     response = client.post(
-        reverse("practices:deep_end_rule"), {"measure": "imd_score", "method": "top_n", "top_n": "2"}
+        reverse("practices:deep_end_rule_apply"),
+        {**rule, "expected": digest, "confirm": "yes", "estimate": "0.1"},
     )
-    assert response.status_code == 302
-    deep_end = Practice.objects.filter(is_deep_end=True).values_list("ods_code", flat=True)
-    assert set(deep_end) == {"Y97001", "Y97003"}
     application = DeepEndRuleApplication.objects.get()
-    assert (application.description, application.deep_end, application.by) == (
+    assert response["Location"] == reverse("practices:deep_end_rule_application", args=[application.pk])
+    deep_end = Practice.objects.filter(is_deep_end=True).values_list("ods_code", flat=True)
+    # The world's practice was Deep End by hand-set data and has no IMD score: it keeps its status.
+    assert set(deep_end) == {"Y97001", "Y97003", world_practice_code()}
+    assert (application.status, application.description, application.deep_end, application.by) == (
+        "applied",
         "The 2 practices in England with the highest IMD score",
         2,
         admin,
     )
+    assert (application.became_deep_end, application.left_deep_end, application.kept_without_figures) == (
+        2,
+        0,
+        1,
+    )
     event = AuditEvent.objects.get(verb="deep_end_rule.applied")
-    assert sorted(event.after["became"]) == ["Y97001", "Y97003"]
-    assert event.after["left"] == [
-        world_practice_code()
-    ]  # the world's practice was Deep End by hand-set data
+    assert sorted(event.after["became"]) == ["Y97001", "Y97003"] and event.after["left"] == []
+    assert event.after["counts"]["practices_changed"] == 2
+    assert AuditEvent.objects.filter(verb="deep_end_rule.requested", target_id=str(application.pk)).exists()
     page = client.get(response["Location"]).content.decode()
-    assert "Rule applied. Deep End: 2 of the 10 practices ranked" in page
+    assert "Applied" in page and "2 practices change: 2 become Deep End" in page
     assert "The 2 practices in England with the highest IMD score" in page
+    rule_page = client.get(reverse("practices:deep_end_rule")).content.decode()
+    assert "The rule in force: <strong>The 2 practices in England with the highest IMD score" in rule_page
+    assert f'href="{response["Location"]}"' in rule_page  # the application, in the history
 
 
 def world_practice_code() -> str:
@@ -41,11 +57,16 @@ def world_practice_code() -> str:
 
 
 def test_a_rule_needs_its_number(client_for):
-    response = client_for("national_admin").post(
-        reverse("practices:deep_end_rule"), {"measure": "imd_score", "method": "top_n"}
+    client = client_for("national_admin")
+    response = client.get(
+        reverse("practices:deep_end_rule_preview"), {"measure": "imd_score", "method": "top_n"}
     )
     assert response.status_code == 400
     assert "Say how many practices the rule takes." in response.content.decode()
+    posted = client.post(
+        reverse("practices:deep_end_rule_apply"), {"measure": "imd_score", "method": "top_n"}
+    )
+    assert posted.status_code == 400 and "Say how many practices the rule takes." in posted.content.decode()
     assert not DeepEndRuleApplication.objects.exists()
 
 
@@ -75,7 +96,7 @@ def test_a_regional_lead_decides_a_practice_by_hand_and_the_rule_respects_it(cli
     page = client.get(reverse("practices:practice_detail", args=[practice.ods_code])).content.decode()
     assert "No (decided by hand)" in page and "Not Deep End: Merged with a practice" in page
 
-    deep_end_rule_apply(measure="imd_score", method="decile", by=admin)  # the rule now says: no figures
+    apply_rule(admin, measure="imd_score", method="decile", missing_to_no=True)  # no figures: set to No
     practice.refresh_from_db()
     assert (practice.is_deep_end, practice.deep_end_by_rule) == (False, False)
 

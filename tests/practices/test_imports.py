@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from heft.audit.models import AuditEvent
 from heft.practices import imports
 from heft.practices.models import DataImport, LsoaDeprivation, Practice
-from heft.practices.services import data_import_run_file, deep_end_rule_apply
-from tests.practices.conftest import SAMPLES, sample
+from heft.practices.services import data_import_run_file
+from tests.practices.conftest import SAMPLES, apply_rule, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_deep_end_flags_from_the_samples_under_each_kind_of_rule(loaded, admin):
         )
 
     # Ten open practices are ranked (the closed and proposed ones are not): the top tenth is one.
-    application = deep_end_rule_apply(measure="share_15", method="decile", by=admin)
+    application = apply_rule(admin, measure="share_15", method="decile")
     assert deep_end() == {"Y97001"}
     assert (application.assessed, application.data_vintage) == (
         10,
@@ -116,9 +116,9 @@ def test_deep_end_flags_from_the_samples_under_each_kind_of_rule(loaded, admin):
     )
     assert practice("Y97007").deep_end_reason == "Closed, so not ranked."
 
-    deep_end_rule_apply(measure="imd_score", method="top_n", top_n=3, by=admin)
+    apply_rule(admin, measure="imd_score", method="top_n", top_n=3)
     assert deep_end() == {"Y97001", "Y97003", "Y97005"}
-    deep_end_rule_apply(measure="imd_score", method="decile", per_region=True, by=admin)
+    apply_rule(admin, measure="imd_score", method="decile", per_region=True)
     assert deep_end() == {"Y97001", "Y97005"}  # the highest score in South West and in East of England
     assert "in East of England" in practice("Y97005").deep_end_reason
 
@@ -290,13 +290,3 @@ def test_the_command_refuses_a_bad_file_listing_its_problems(tmp_path, nhs_regio
     assert "line 1: '1 April 1974' is not a date (YYYYMMDD)." in out.getvalue()
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_practice_data", "epraccur", str(tmp_path / "missing.csv"))
-
-
-def test_the_rule_command(loaded):
-    out = io.StringIO()
-    call_command(
-        "apply_deep_end_rule", "--measure", "imd_score", "--method", "top_n", "--top-n", "2", stdout=out
-    )
-    assert "Deep End: 2 of the 10 practices ranked" in out.getvalue()
-    with pytest.raises(CommandError, match="Say how many"):
-        call_command("apply_deep_end_rule", "--method", "top_n")

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from markupsafe import escape  # as the pages escape: an apostrophe is &#39;
 
-from heft.practices.services import deep_end_rule_apply
 from tests import factories as f
-from tests.practices.conftest import gp_post
+from tests.practices.conftest import apply_rule, gp_post
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def page(client, code: str) -> str:
 
 
 def test_the_page_shows_deprivation_and_why_the_practice_is_deep_end(client_for, loaded, admin):
-    deep_end_rule_apply(measure="share_15", method="decile", by=admin)
+    apply_rule(admin, measure="share_15", method="decile")
     text = page(client_for("educator"), "Y97001")
     assert "National IMD decile" in text and "1 of 10 (1 is the most deprived)" in text
     assert "52.40" in text and "71.4%" in text and "92.9%" in text
@@ -58,7 +57,7 @@ def test_trainees_placed_are_named_only_within_scope(client_for, world):
 
 
 def test_the_api_gives_deprivation_deep_end_status_and_why(client_for, loaded, admin):
-    deep_end_rule_apply(measure="imd_score", method="top_n", top_n=1, by=admin)
+    apply_rule(admin, measure="imd_score", method="top_n", top_n=1, missing_to_no=True)
     client = client_for("educator")
     body = client.get("/api/v1/deprivation/practices/Y97001").json()
     assert (
