@@ -43,15 +43,21 @@ def session_changed(session: TeachingSession, trainee, changes: list[str], conne
     return message
 
 
-def release_notice(notice, sessions: list[TeachingSession], html: str) -> EmailMultiAlternatives:
+def release_notice(notice, sessions: list[TeachingSession], connection=None) -> EmailMultiAlternatives:
+    """The notice to a placement supervisor: plain text, the printable notice as HTML, and the sessions as
+    a calendar file; copied to the trainee."""
     trainee = notice.trainee
+    context = {"notice": notice, "trainee": trainee, "placement": notice.placement, "sessions": sessions}
     message = _message(
         notice.supervisor_email,
         f"Release from training: {trainee.full_name}",
         "release_notice",
-        {"notice": notice, "trainee": trainee, "sessions": sessions},
+        context,
+        connection,
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(
+        render_to_string("teaching/email/release_notice.html.jinja", context), "text/html"
+    )
     message.attach(
         "release-sessions.ics",
         calendar_for(sessions, name=f"{trainee.full_name}: HEFT teaching"),
@@ -59,4 +65,17 @@ def release_notice(notice, sessions: list[TeachingSession], html: str) -> EmailM
     )
     if trainee.email:
         message.cc = [trainee.email]
+    return message
+
+
+def link_changed(trainee, sessions: list[TeachingSession], connection=None) -> EmailMultiAlternatives:
+    """One email for all of a trainee's sessions whose joining link changed, with their invitations."""
+    context = {"trainee": trainee, "sessions": sessions, "link": site_url_for("teaching:home")}
+    subject = "New joining link: " + (
+        sessions[0].title if len(sessions) == 1 else f"{len(sessions)} sessions"
+    )
+    message = _message(trainee.email, subject, "link_changed", context, connection)
+    message.attach(
+        "invitations.ics", calendar_for(sessions, name="HEFT teaching", private=True), ATTACHMENT_TYPE
+    )
     return message

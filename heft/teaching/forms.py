@@ -4,9 +4,9 @@ import re
 from django import forms
 from django.utils import timezone
 
-from heft.accounts.models import Role, User
 from heft.engines.timetable import WEEKDAYS, SpecError
-from heft.teaching.models import Attendance, TeachingSession, TeachingYear
+from heft.teaching.meeting_reports import MAX_BYTES
+from heft.teaching.models import Attendance, TeachingSession
 
 WEEKDAY_CHOICES = [(day, day.capitalize()) for day in WEEKDAYS[:5]]
 BLACKOUT_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s+to\s+(\d{4}-\d{2}-\d{2}))?(?:\s+(.+))?$")
@@ -123,9 +123,7 @@ class NationalPlanForm(PlanForm):
 
 
 class RegionalPlanForm(PlanForm):
-    year = forms.ModelChoiceField(
-        queryset=TeachingYear.objects.all(), label="Academic year", empty_label=None
-    )
+    year = forms.ModelChoiceField(queryset=None, label="Academic year", empty_label=None)
     every_weeks = forms.IntegerField(
         label="About every how many weeks",
         min_value=1,
@@ -136,6 +134,10 @@ class RegionalPlanForm(PlanForm):
 
     field_order = ["year", "weekday", "start_time", "end_time", "every_weeks", "blackouts"]
 
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = years
+
     def spec_data(self, region) -> dict:
         data = self.cleaned_data
         year = data["year"]
@@ -144,17 +146,6 @@ class RegionalPlanForm(PlanForm):
             "regional": {"name": region.name, **self.series(), "every_weeks": data["every_weeks"]},
             "blackouts": data["blackouts"],
         }
-
-
-def educators_for(session: TeachingSession):
-    """Who may lead a session: educators for England or for the session's region."""
-    roles = {"role_assignments__role": Role.EDUCATOR}
-    users = User.objects.filter(
-        **roles, role_assignments__region__isnull=True, role_assignments__scheme__isnull=True
-    )
-    if session.region_id:
-        users = users | User.objects.filter(**roles, role_assignments__region_id=session.region_id)
-    return users.distinct().order_by("last_name", "first_name")
 
 
 class SessionForm(NhsForm):
@@ -172,16 +163,16 @@ class SessionForm(NhsForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     leads = forms.ModelMultipleChoiceField(
         label="Session leads",
-        queryset=User.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, session: TeachingSession, **kwargs):
+    def __init__(self, *args, session: TeachingSession, educators, leads: list, **kwargs):
         if not kwargs.get("data"):
-            kwargs["initial"] = self.initial_for(session)
+            kwargs["initial"] = {**self.initial_for(session), "leads": leads}
         super().__init__(*args, **kwargs)
-        self.fields["leads"].queryset = educators_for(session)
+        self.fields["leads"].queryset = educators
 
     @staticmethod
     def initial_for(session: TeachingSession) -> dict:
@@ -195,7 +186,6 @@ class SessionForm(NhsForm):
             "start_time": start.time(),
             "end_date": end.date() if end.date() != start.date() else None,
             "end_time": end.time(),
-            "leads": list(session.leads.all()),
         }
 
     def clean(self):
@@ -281,6 +271,8 @@ class FeedbackForm(NhsForm):
 
 
 class ReleaseEmailForm(NhsForm):
+    """Who a release notice goes to: typed with one trainee's notice, or a lead's correction."""
+
     supervisor_name = forms.CharField(label="Supervisor's name", max_length=200)
     supervisor_email = forms.EmailField(label="Supervisor's email address")
 
@@ -291,6 +283,118 @@ class AttendanceFilterForm(NhsForm):
         choices=[("session", "Session"), ("region", "Region"), ("trainee", "Trainee")],
         required=False,
     )
-    year = forms.ModelChoiceField(
-        queryset=TeachingYear.objects.all(), required=False, empty_label="All years"
+    year = forms.ModelChoiceField(queryset=None, required=False, empty_label="All years")
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = years
+
+
+# --- registers: an online meeting's report ----------------------------------------------------------------
+
+
+class MeetingReportForm(NhsForm):
+    report = forms.FileField(
+        label="Attendance report (.csv)",
+        help_text="In Teams, open the meeting, then Attendance, then Download. The file can be UTF-16 "
+        "(as Teams saves it) or UTF-8, tab or comma separated.",
+        error_messages={"required": "Choose the meeting's attendance report."},
     )
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if report.size > MAX_BYTES:
+            raise forms.ValidationError("The file is larger than an attendance report can be.")
+        return report
+
+
+class ImportConfirmForm(NhsForm):
+    """The preview's choices: which matched participants to mark attended, the trainee (or none) each
+    unmatched participant is, and whether the rest of the register is marked absent. The report travels
+    with the form (registers.carried), read again on confirming, so nothing is kept on the server between."""
+
+    report = forms.CharField(widget=forms.HiddenInput, max_length=3 * MAX_BYTES)
+    attend = forms.TypedMultipleChoiceField(
+        label="Mark attended", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    absent_rest = forms.BooleanField(label="Mark absent", required=False)
+
+    def __init__(self, *args, match, trainees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.match = match
+        self.fields["attend"].choices = [(row.index, row.participant.name) for row in match.matched]
+        choices = [("", "Not a trainee on this register (ignore)")] + [
+            (str(t.pk), f"{t.full_name} ({t.email})") for t in trainees
+        ]
+        for row in match.unmatched:
+            self.fields[f"trainee_{row.index}"] = forms.TypedChoiceField(
+                label=f"Who is {row.participant.name or row.participant.email}?",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(row.suggestion.pk) if row.suggestion else "",
+            )
+
+    def unmatched_field(self, row):
+        return self[f"trainee_{row.index}"]
+
+    def chosen(self) -> dict[int, int]:
+        """Unmatched participant (index) -> the trainee chosen for them."""
+        data = self.cleaned_data
+        return {
+            row.index: data[f"trainee_{row.index}"]
+            for row in self.match.unmatched
+            if data.get(f"trainee_{row.index}")
+        }
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data.get(f"trainee_{row.index}") for row in self.match.unmatched]
+        chosen = [pk for pk in chosen if pk]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError("The same trainee is chosen for two people in the report.")
+        matched = {row.trainee.pk for row in self.match.matched}
+        if set(chosen) & matched:
+            raise forms.ValidationError(
+                "A trainee chosen for an unmatched person is already matched by their email."
+            )
+        return data
+
+
+# --- release notices in bulk, supervisors and joining links -----------------------------------------------
+
+
+class ReleaseSelectionForm(NhsForm):
+    placements = forms.TypedMultipleChoiceField(
+        label="Send release notices for",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one trainee to send a notice for."},
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placements"].choices = [
+            (row.placement.pk, row.trainee.full_name) for row in rows if row.supervisor
+        ]
+
+
+class OnlineLinkForm(NhsForm):
+    sessions = forms.TypedMultipleChoiceField(
+        label="Sessions",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the sessions that use this link."},
+    )
+    online_link = forms.URLField(
+        label="Online joining link",
+        max_length=200,
+        assume_scheme="https",
+        help_text="For example, the series' Teams meeting link. It replaces each chosen session's link.",
+        error_messages={"required": "Enter the joining link."},
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].choices = [(s.pk, s.title) for s in sessions]

@@ -191,6 +191,7 @@ class Attendance(models.Model):
     class Source(models.TextChoices):
         REGISTER = "register", "Register"
         CHECK_IN = "check_in", "Checked in"
+        MEETING_REPORT = "meeting", "Online meeting's attendance report"
 
     session = models.ForeignKey(TeachingSession, on_delete=models.PROTECT, related_name="attendances")
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="attendances")
@@ -279,36 +280,87 @@ class CalendarFeedToken(models.Model):
 
 
 class PlacementSupervisor(models.Model):
-    """Who supervises a trainee in a placement (the trainees app does not record it), for release notices."""
+    """Who to send a placement's release notices to, when the placement's own record cannot say.
+
+    A placement carries the supervisors copied from its post (trainees.Placement). This record is used
+    instead when a lead corrects that (`corrects_placement`), and when the placement names no supervisor
+    (typed with a notice, before placements carried them)."""
 
     placement = models.OneToOneField(
         "trainees.Placement", on_delete=models.CASCADE, related_name="teaching_supervisor"
     )
     name = models.CharField(max_length=200)
     email = models.EmailField()
+    corrects_placement = models.BooleanField(
+        "corrects the placement's supervisor",
+        default=False,
+        help_text="A lead's correction: used instead of the supervisor copied from the post",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
 
+class ReleaseNoticeBatch(models.Model):
+    """Release notices a lead sent together after a timetable was published: sent one by one in the
+    background, each notice's status showing how far the batch has gone. Who sent it is on its notices."""
+
+    year = models.ForeignKey(TeachingYear, on_delete=models.PROTECT, related_name="release_batches")
+    region = models.ForeignKey(
+        "programmes.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # the region the lead chose to list; empty: every trainee in their scope
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "release notice batches"
+
+    def __str__(self):
+        return f"Release notices for {self.year}, {self.created_at:%d %b %Y %H:%M}"
+
+
 class ReleaseNotice(models.Model):
-    """A release notice emailed to a placement supervisor: the sessions listed, as sent."""
+    """A release notice emailed to a placement supervisor: the sessions listed, as sent. Sent at once from
+    one trainee's page, or queued in a batch and sent by a background task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
 
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="release_notices")
     placement = models.ForeignKey(
         "trainees.Placement", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    batch = models.ForeignKey(
+        ReleaseNoticeBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     supervisor_name = models.CharField(max_length=200)
     supervisor_email = models.EmailField()
     sessions = models.JSONField(help_text="Title, start and end of each session listed")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    queued_at = models.DateTimeField(default=timezone.now)
+    # Empty while queued or after a failure; a notice made without a status was sent as it was made.
+    sent_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    error = models.CharField(max_length=200, blank=True, help_text="Why the email could not be sent")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["placement", "-queued_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="release_notice_status_known", condition=Q(status__in=["queued", "sent", "failed"])
+            ),
+            models.CheckConstraint(
+                name="release_notice_sent_when_sent",
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+            ),
+        ]
 
     def __str__(self):
         return f"Release notice for {self.trainee} to {self.supervisor_email}"

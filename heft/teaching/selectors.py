@@ -15,9 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from heft.accounts.models import hash_token
+from heft.accounts.models import Role, User, hash_token
 from heft.accounts.permissions import Perm, Scope, has_perm, scope_for
-from heft.community.selectors import can_schedule_meetings
 from heft.programmes.models import Region
 from heft.teaching.models import (
     Attendance,
@@ -126,6 +125,40 @@ def public_sessions(*, region: Region | None = None) -> QuerySet[TeachingSession
     return sessions.filter(kind=TeachingSession.Kind.REGIONAL, region=region)
 
 
+def feed_sessions(*, region: Region | None = None) -> QuerySet[TeachingSession]:
+    return public_sessions(region=region).order_by("start")
+
+
+def trainee_feed_sessions(trainee: Trainee) -> QuerySet[TeachingSession]:
+    return sessions_for_trainee(trainee).order_by("start")
+
+
+def teaching_years() -> QuerySet[TeachingYear]:
+    return TeachingYear.objects.all()
+
+
+def year_or_current(year_id: int | None) -> TeachingYear | None:
+    """The year asked for, else the one under way (see current_year)."""
+    return (year_id and TeachingYear.objects.filter(pk=year_id).first()) or current_year()
+
+
+def year_or_404(year_id: int | None) -> TeachingYear:
+    return get_object_or_404(TeachingYear, pk=year_id)
+
+
+def all_regions() -> QuerySet[Region]:
+    """Regions are not personal data: the public timetable lists them all."""
+    return Region.objects.order_by("name")
+
+
+def region_or_404(code: str) -> Region:
+    return get_object_or_404(Region, code=code)
+
+
+def public_sessions_in(year: TeachingYear | None, *, region: Region | None = None) -> list[TeachingSession]:
+    return list(public_sessions(region=region).filter(year=year)) if year else []
+
+
 def year_covering(day: datetime.date) -> TeachingYear | None:
     """The teaching year a day falls in (the earliest, should two overlap)."""
     return TeachingYear.objects.filter(start__lte=day, end__gte=day).order_by("start").first()
@@ -142,7 +175,7 @@ def current_year(today: datetime.date | None = None) -> TeachingYear | None:
     )
 
 
-def _region_ids(scope: Scope) -> set[int]:
+def region_ids_of(scope: Scope) -> set[int]:
     """The regions a scope reaches, counting a scheme's region."""
     from heft.programmes.models import TrainingScheme
 
@@ -173,13 +206,29 @@ def can_change(user, session: TeachingSession) -> bool:
     """Who may create, edit or cancel a session: planners for the programme, and for a community meeting
     the group's lead mentor or a programme team whose community scope covers the group."""
     if session.kind == TeachingSession.Kind.COMMUNITY:
-        return can_schedule_meetings(user, session.community_group)
+        return _schedules_meetings_of(user, session.community_group)
     return can_plan(user, session.region)
+
+
+def _schedules_meetings_of(user, group) -> bool:
+    """The group's lead mentor, or a programme team whose community scope covers the group; an archived
+    group holds no more meetings. The community app states the same rule (can_schedule_meetings): teaching
+    sits below it and reads the group through the session rather than importing it."""
+    if group is None or group.archived_at is not None:
+        return False
+    if group.lead_id is not None and group.lead.user_id == getattr(user, "pk", None):
+        return True
+    scope = scope_for(user, Perm.MANAGE_COMMUNITY)
+    return scope.england or group.region_id in scope.region_ids or group.scheme_id in scope.scheme_ids
 
 
 def regions_plannable_by(user) -> QuerySet[Region]:
     scope = scope_for(user, Perm.PLAN_TIMETABLE)
     return Region.objects.all() if scope.england else Region.objects.filter(pk__in=scope.region_ids)
+
+
+def plannable_region_or_404(user, code: str) -> Region:
+    return get_object_or_404(regions_plannable_by(user), code=code)
 
 
 def sessions_runnable_by(user) -> QuerySet[TeachingSession]:
@@ -190,7 +239,7 @@ def sessions_runnable_by(user) -> QuerySet[TeachingSession]:
         return sessions.none()
     if scope.england:
         return sessions
-    regions = _region_ids(scope)
+    regions = region_ids_of(scope)
     condition = (
         Q(kind__in=ALL_ENGLAND_KINDS)
         | Q(region_id__in=regions)
@@ -212,7 +261,7 @@ def sessions_visible_to(user) -> QuerySet[TeachingSession]:
         scope = scope_for(user, Perm.VIEW_ATTENDANCE)
         reach = published_sessions()
         if not scope.england:
-            regions = _region_ids(scope)
+            regions = region_ids_of(scope)
             reach = reach.filter(
                 Q(kind__in=ALL_ENGLAND_KINDS)
                 | Q(region_id__in=regions)
@@ -241,6 +290,84 @@ def session_runnable_or_404(user, pk: int) -> TeachingSession:
     return get_object_or_404(sessions_runnable_by(user), pk=pk)
 
 
+def is_runnable_by(user, session: TeachingSession) -> bool:
+    return sessions_runnable_by(user).filter(pk=session.pk).exists()
+
+
+def applies_to(trainee: Trainee | None, session: TeachingSession) -> bool:
+    return bool(trainee) and sessions_for_trainee(trainee).filter(pk=session.pk).exists()
+
+
+def own_session_or_404(user, pk: int) -> tuple[TeachingSession, Trainee]:
+    """A session of the signed-in trainee's, with their trainee record."""
+    session = session_for(user, pk)
+    trainee = own_trainee_or_404(user)
+    if not applies_to(trainee, session):
+        raise Http404
+    return session, trainee
+
+
+def own_reflection_text(session: TeachingSession, trainee: Trainee) -> str | None:
+    return session.reflections.filter(trainee=trainee).values_list("text", flat=True).first()
+
+
+def own_feedback(session: TeachingSession, trainee: Trainee) -> Feedback | None:
+    return session.feedback.filter(trainee=trainee).first()
+
+
+def session_leads(session: TeachingSession) -> list[User]:
+    return list(session.leads.all())
+
+
+def session_leads_label(session: TeachingSession) -> str:
+    return ", ".join(u.get_full_name() or u.email for u in session_leads(session))
+
+
+def sessions_run_by(user, now: datetime.datetime) -> dict[str, list[TeachingSession]]:
+    """The published programme sessions whose registers the user takes: the next few and the last few.
+    Community meetings are run by their groups' mentors; programme teams reach those registers from the
+    community pages."""
+    runnable = (
+        sessions_runnable_by(user)
+        .filter(status=TeachingSession.Status.PUBLISHED)
+        .exclude(kind=TeachingSession.Kind.COMMUNITY)
+    )
+    return {
+        "recent": list(runnable.filter(end__lt=now).order_by("-start")[:5]),
+        "next": list(runnable.filter(end__gte=now).order_by("start")[:8]),
+    }
+
+
+def plannable_sessions_in(user, year: TeachingYear) -> list[TeachingSession]:
+    return list(sessions_plannable_by(user).filter(year=year).prefetch_related("leads"))
+
+
+def educators_for(session: TeachingSession) -> QuerySet[User]:
+    """Who may lead a session: educators for England or for the session's region."""
+    roles = {"role_assignments__role": Role.EDUCATOR}
+    users = User.objects.filter(
+        **roles, role_assignments__region__isnull=True, role_assignments__scheme__isnull=True
+    )
+    if session.region_id:
+        users = users | User.objects.filter(**roles, role_assignments__region_id=session.region_id)
+    return users.distinct().order_by("last_name", "first_name")
+
+
+def online_link_sessions(user, year: TeachingYear, region: Region | None, now=None) -> list[TeachingSession]:
+    """The scope's coming sessions of the year, drafts too, whose joining link a planner may set: the
+    national programme (region None) or a region's. Cancelled and finished sessions are left alone."""
+    if not can_plan(user, region):
+        return []
+    now = now or timezone.now()
+    sessions = sessions_plannable_by(user).filter(year=year, end__gte=now)
+    sessions = sessions.exclude(status=TeachingSession.Status.CANCELLED)
+    if region is None:
+        sessions = sessions.filter(kind__in=ALL_ENGLAND_KINDS)
+    else:
+        sessions = sessions.filter(kind=TeachingSession.Kind.REGIONAL, region=region)
+    return list(sessions.order_by("start"))
+
+
 def check_in_open(session: TeachingSession, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return (
@@ -264,6 +391,16 @@ def register_trainees(user, session: TeachingSession) -> QuerySet[Trainee]:
     if scope.england or session.leads.filter(pk=user.pk).exists():
         return trainees
     return trainees.filter(_in_scope(scope))
+
+
+def register_trainee_list(user, session: TeachingSession) -> list[Trainee]:
+    """The register's trainees with their sign-in accounts (a meeting report may give either address)."""
+    return list(register_trainees(user, session).select_related("user"))
+
+
+def session_attendance(session: TeachingSession) -> dict[int, Attendance]:
+    """The session's attendance records by trainee id."""
+    return {a.trainee_id: a for a in session.attendances.all()}
 
 
 def _in_scope(scope: Scope) -> Q:
@@ -298,6 +435,12 @@ def attendance_visible_to(user) -> QuerySet[Attendance]:
             registers &= Q(trainee__in=in_scope) | Q(session__leads=user)
         condition |= registers
     return records.filter(condition).distinct().order_by("session__start", "trainee__surname")
+
+
+def trainee_attendance_rows(trainee: Trainee, now: datetime.datetime | None = None) -> list[dict]:
+    """The trainee's sessions that have begun, with their records, for a lead's page."""
+    now = now or timezone.now()
+    return [r for r in trainee_sessions_with_records(trainee) if r["session"].start <= now]
 
 
 def attendance_for_trainee(trainee: Trainee) -> dict[int, Attendance]:
@@ -382,11 +525,14 @@ def _with_rate(row: dict) -> dict:
 
 
 def feedback_sessions_for(user) -> QuerySet[TeachingSession]:
-    """Sessions whose feedback the user sees (those they may run, which includes those they lead)."""
+    """Sessions whose feedback the user sees (those they may run, which includes those they lead), newest
+    first."""
     sessions = sessions_runnable_by(user)
-    return sessions.annotate(
-        responses=Count("feedback", distinct=True), average=Avg("feedback__rating")
-    ).filter(responses__gt=0)
+    return (
+        sessions.annotate(responses=Count("feedback", distinct=True), average=Avg("feedback__rating"))
+        .filter(responses__gt=0)
+        .order_by("-start")
+    )
 
 
 def feedback_by_topic(sessions: QuerySet[TeachingSession]) -> list[dict]:

@@ -3,7 +3,6 @@
 import datetime
 import hmac
 import secrets
-import smtplib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heft.accounts.models import hash_token
-from heft.audit.services import audit_record, snapshot
+from heft.audit.services import audit_record, audit_view, snapshot
 from heft.core.tasks import enqueue_with_change
 from heft.engines.timetable import Plan, PlanSpec
 from heft.programmes.models import Region
@@ -20,9 +19,7 @@ from heft.teaching.models import (
     Attendance,
     CalendarFeedToken,
     Feedback,
-    PlacementSupervisor,
     Reflection,
-    ReleaseNotice,
     ReminderSent,
     TeachingSession,
     TeachingYear,
@@ -30,7 +27,7 @@ from heft.teaching.models import (
     long_date,
     short_date,
 )
-from heft.teaching.planning import blackouts_for
+from heft.teaching.planning import blackouts_for, kept_and_replaced
 from heft.teaching.selectors import (
     CHECK_IN_OPENS,
     can_change,
@@ -38,11 +35,9 @@ from heft.teaching.selectors import (
     check_in_open,
     own_trainee,
     register_trainees,
-    release_sessions,
     sessions_for_trainee,
     sessions_runnable_by,
     trainees_for_session,
-    trainees_with_attendance_visible_to,
     year_covering,
 )
 
@@ -61,21 +56,17 @@ def timetable_save_plan(
 ) -> TimetablePlan:
     """Save a planned timetable as draft sessions of its year, replacing this scope's earlier drafts.
 
-    `region` None is the national programme (national sessions and the conference). Refused once the scope
-    has published sessions that year: from then on sessions are edited one by one.
+    `region` None is the national programme (national sessions and the conference): refused once it has
+    published sessions that year, which are then edited one by one. A region may plan again at any time:
+    its published, cancelled and past sessions stay, and the plan must start after the last of them.
     """
     if not can_plan(by, region):
         raise PermissionDenied("You cannot plan this timetable.")
-    scope_name = region.name if region else "The national programme"
     with transaction.atomic():
         year = _year_for(spec, by)
-        in_scope = _sessions_in_scope(year, region)
-        if in_scope.exclude(status=Status.DRAFT).exists():
-            raise ValidationError(
-                f"{scope_name} for {year} is already published: edit or cancel its sessions one by one."
-            )
-        replaced = list(in_scope.values_list("pk", flat=True))
-        in_scope.delete()
+        replaced, planned_from = _replaced_by_plan(year, region, result)
+        replaced_ids = [s.pk for s in replaced]
+        TeachingSession.objects.filter(pk__in=replaced_ids).delete()
         created = TeachingSession.objects.bulk_create(
             TeachingSession(
                 year=year,
@@ -105,10 +96,29 @@ def timetable_save_plan(
                 "region": region.code if region else None,
                 "sessions": len(created),
                 "warnings": len(result.warnings),
-                "replaced_drafts": replaced,
+                "replaced_drafts": replaced_ids,
+                "planned_from": planned_from.isoformat() if planned_from else None,
             },
         )
     return plan
+
+
+def _replaced_by_plan(year: TeachingYear, region: Region | None, result: Plan):
+    """The drafts a plan replaces, and the first day a regional plan may use (None for the national one)."""
+    if region is None:
+        in_scope = _sessions_in_scope(year, None)
+        if in_scope.exclude(status=Status.DRAFT).exists():
+            raise ValidationError(
+                f"The national programme for {year} is already published: edit or cancel its sessions one "
+                "by one."
+            )
+        return list(in_scope), None
+    _, replaced, first = kept_and_replaced(year, region)
+    if any(timezone.localtime(s.start).date() < first for s in result.sessions):
+        raise ValidationError(
+            f"The plan starts before {long_date(first)}, where the sessions kept end: preview it again."
+        )
+    return replaced, first
 
 
 def _year_for(spec: PlanSpec, by) -> TeachingYear:
@@ -228,6 +238,42 @@ def session_update(*, session: TeachingSession, by, leads=None, **changes) -> Te
     return session
 
 
+def sessions_set_online_link(*, sessions: list[TeachingSession], online_link: str, by) -> int:
+    """Give many sessions one joining link (a series run in the same online meeting). Each change is
+    audited and raises a published session's SEQUENCE; subscribers get one email listing their sessions
+    whose link changed, not one per session. Returns how many sessions changed."""
+    online_link = online_link.strip()
+    for session in sessions:
+        _plannable(session, by)
+    with transaction.atomic():
+        locked = TeachingSession.objects.select_for_update().filter(pk__in=[s.pk for s in sessions])
+        changed = []
+        for session in locked.order_by("start"):
+            if session.status == Status.CANCELLED:
+                raise ValidationError(f"{session} is cancelled: its link cannot be changed.")
+            if session.online_link == online_link:
+                continue
+            before = {"online_link": session.online_link}
+            session.online_link = online_link
+            if session.is_published:
+                session.sequence += 1
+            session.save(update_fields=["online_link", "sequence", "updated_at"])
+            audit_record(
+                by=by,
+                verb="teaching_session.updated",
+                target=session,
+                before=before,
+                after={"online_link": online_link, "bulk": True},
+            )
+            changed.append(session)
+        published = [s.pk for s in changed if s.is_published]
+        if published:
+            from heft.teaching.tasks import notify_link_changed
+
+            enqueue_with_change(notify_link_changed, published)
+    return len(changed)
+
+
 def _check_times(session: TeachingSession, start: datetime.datetime, end: datetime.datetime) -> None:
     """A session ends after it starts, within its teaching year; the programme's sessions also keep off the
     blackout days (a community of practice meets when its members can)."""
@@ -340,7 +386,9 @@ def _queue_reminders() -> None:
 # --- attendance -------------------------------------------------------------------------------------------
 
 
-def register_record(*, session: TeachingSession, marks: dict[int, str], by) -> int:
+def register_record(
+    *, session: TeachingSession, marks: dict[int, str], by, source: str = Attendance.Source.REGISTER
+) -> int:
     """Record the register: trainee id -> attended, apologies or absent. Returns how many records changed.
 
     Attended and absent only once the session has begun; apologies at any time.
@@ -367,7 +415,32 @@ def register_record(*, session: TeachingSession, marks: dict[int, str], by) -> i
             if record and record.status == status:
                 continue
             changed += 1
-            _record_attendance(session, trainee_id, status, Attendance.Source.REGISTER, record, by)
+            _record_attendance(session, trainee_id, status, source, record, by)
+    return changed
+
+
+def register_mark_all_present(*, session: TeachingSession, by) -> int:
+    """Mark every trainee on the register not yet marked as attended: the first step with a big register,
+    before changing the few who did not come. Marks already there (apologies sent ahead) are kept."""
+    with transaction.atomic():
+        marked = set(session.attendances.values_list("trainee_id", flat=True))
+        unmarked = register_trainees(by, session).exclude(pk__in=marked).values_list("pk", flat=True)
+        changed = register_record(
+            session=session, marks=dict.fromkeys(unmarked, Attendance.Status.ATTENDED), by=by
+        )
+        if changed:
+            audit_record(by=by, verb="register.all_marked_present", target=session, after={"marked": changed})
+    return changed
+
+
+def register_import(*, session: TeachingSession, marks: dict[int, str], summary: dict, by) -> int:
+    """Record the attendance confirmed from an online meeting's report; `summary` (the meeting's title and
+    how many rows were matched, chosen and ignored) goes into the audit trail beside each record."""
+    with transaction.atomic():
+        changed = register_record(
+            session=session, marks=marks, by=by, source=Attendance.Source.MEETING_REPORT
+        )
+        audit_record(by=by, verb="register.imported", target=session, after={**summary, "changed": changed})
     return changed
 
 
@@ -460,6 +533,12 @@ def feedback_submit(
     return feedback
 
 
+def trainee_attendance_viewed(*, trainee, by) -> None:
+    """A lead opened one trainee's attendance and reflections record: the audit trail notes it."""
+    with transaction.atomic():
+        audit_view(by=by, target=trainee, page="attendance")
+
+
 # --- reminders --------------------------------------------------------------------------------------------
 
 
@@ -526,47 +605,3 @@ def _revoke_live(trainee, by) -> bool:
 def _own(trainee, by) -> None:
     if trainee.user_id is None or trainee.user_id != getattr(by, "pk", None):
         raise PermissionDenied("Only the trainee manages their calendar feed.")
-
-
-# --- release notices --------------------------------------------------------------------------------------
-
-
-def release_notice_send(*, trainee, placement, supervisor_name: str, supervisor_email: str, html_for, by):
-    """Email the trainee's placement supervisor the sessions they are released for, and keep a record.
-
-    `html_for(notice, sessions)` renders the printable notice. If the email cannot be sent, nothing is kept.
-    """
-    is_self = trainee.user_id is not None and trainee.user_id == by.pk
-    if not is_self and not trainees_with_attendance_visible_to(by).filter(pk=trainee.pk).exists():
-        raise PermissionDenied("This trainee is outside your scope.")
-    sessions = list(release_sessions(trainee, placement))
-    if not sessions:
-        raise ValidationError("There are no coming sessions to release this trainee for.")
-    with transaction.atomic():
-        if placement:
-            PlacementSupervisor.objects.update_or_create(
-                placement=placement, defaults={"name": supervisor_name, "email": supervisor_email}
-            )
-        notice = ReleaseNotice.objects.create(
-            trainee=trainee,
-            placement=placement,
-            supervisor_name=supervisor_name,
-            supervisor_email=supervisor_email,
-            sessions=[
-                {"title": s.title, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in sessions
-            ],
-            sent_by=by,
-        )
-        audit_record(
-            by=by,
-            verb="release_notice.sent",
-            target=notice,
-            after={"trainee": trainee.pk, "to": supervisor_email, "sessions": len(sessions)},
-        )
-        try:
-            emails.release_notice(notice, sessions, html_for(notice, sessions)).send()
-        except (smtplib.SMTPException, OSError) as error:
-            raise ValidationError(
-                f"The email could not be sent ({error.__class__.__name__}): try again later."
-            ) from error
-    return notice

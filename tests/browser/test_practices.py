@@ -1,5 +1,6 @@
 """In a real browser: a national admin loads public data files and sees the outcome (and an import finish
-while its page is open); a regional lead reads the equity dashboard. Accessibility checked with axe."""
+while its page is open), and looks at what a Deep End rule would change before confirming it with the
+keyboard; a regional lead reads the equity dashboard. Accessibility checked with axe."""
 
 import datetime
 import re
@@ -9,10 +10,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from heft.practices.services import data_import_start
+from heft.practices.models import Practice
+from heft.practices.services import data_import_run_file, data_import_start
 from heft.practices.tasks import run_uploaded_import
 from tests import factories as f
 from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, check_accessibility, sign_in
+from tests.practices.conftest import SAMPLE_FILES, apply_rule, gp_post
 
 pytestmark = pytest.mark.browser
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -101,3 +104,49 @@ def test_a_lead_views_the_equity_dashboard(page, live_server, browser_world):
     page.set_viewport_size(PHONE)
     check_accessibility(page)
     assert_no_horizontal_scroll(page)
+
+
+def test_an_admin_looks_at_a_rules_changes_then_confirms_them_with_the_keyboard(
+    page, live_server, browser_world
+):
+    world, admin = browser_world, browser_world.user("national_admin")
+    f.RegionFactory(code="south-west", name="South West")
+    f.RegionFactory(code="east-of-england", name="East of England")
+    for source, name in SAMPLE_FILES.items():
+        data_import_run_file(source=source, file_name=name, data=(SAMPLES / name).read_bytes(), by=admin)
+    apply_rule(admin, measure="imd_score", method="top_n", top_n=3)
+    millbrook = Practice.objects.get(ods_code="Y97003")
+    rotation = f.RotationFactory(code="BRIS-1", name="Bristol inner city", scheme=world.scheme_a)
+    f.SlotFactory(rotation=rotation, order=0, post=gp_post(millbrook, world.scheme_a))
+
+    sign_in_as(page, live_server, world, "national_admin")
+    page.goto(live_server.url + reverse("practices:deep_end_rule"))
+    page.get_by_label("A number of the most deprived practices").check()
+    page.get_by_label("How many practices").fill("1")
+    page.get_by_label("How many practices").press("Enter")  # Enter only previews
+    expect(page.get_by_role("heading", level=1)).to_have_text("What this rule would change")
+    in_short = "2 practices change: 2 stop being Deep End; 1 rotation stops counting as HEFT."
+    expect(page.locator("#changes-in-short")).to_have_text(in_short)
+    expect(page.get_by_role("table", name="Practices that would stop being Deep End")).to_contain_text(
+        "MILLBROOK HEALTH CENTRE"
+    )
+    expect(page.get_by_role("table", name=re.compile("Rotations that would"))).to_contain_text("BRIS-1")
+    check_accessibility(page)
+    page.set_viewport_size(PHONE)
+    check_accessibility(page)
+    assert_no_horizontal_scroll(page)
+
+    page.get_by_role("button", name="Continue to apply").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply this rule?")
+    millbrook.refresh_from_db()
+    assert millbrook.is_deep_end  # nothing applied yet
+    check_accessibility(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name="Change 2 practices").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Applied")
+    expect(page.get_by_text(in_short)).to_be_visible()
+    check_accessibility(page)
+    millbrook.refresh_from_db()
+    assert not millbrook.is_deep_end

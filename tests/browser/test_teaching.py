@@ -1,21 +1,57 @@
 """Teaching in a real browser, with axe on each page: a lead plans and publishes; a trainee subscribes,
-checks in and reflects; an educator takes a register."""
+checks in and reflects; an educator takes a register, a big one too (all present, search, a meeting's
+report); a lead sends release notices to everyone's supervisors, plans the rest of a year under way and
+gives many sessions one joining link.
 
+HEFT_SCREENSHOTS=<folder> saves a screenshot of each page these tests check, for a person to look at."""
+
+import codecs
 import datetime
+import os
 import re
+from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from heft.engines.timetable import parse_spec, plan_national
-from heft.teaching.models import Attendance, Reflection, TeachingSession, TeachingYear
+from heft.teaching.models import Attendance, Reflection, ReleaseNotice, TeachingSession, TeachingYear
 from heft.teaching.services import sessions_publish_drafts, timetable_save_plan
-from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, check_accessibility, sign_in
+from tests import factories as f
+from tests.browser.conftest import (
+    PHONE,
+    assert_no_horizontal_scroll,
+    check_accessibility,
+    sign_in,
+    wait_until,
+)
 from tests.engines.timetable.calendars import icalendar_events
 
 pytestmark = pytest.mark.browser
 HOUR = datetime.timedelta(hours=1)
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "teams-attendance-report.csv"
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+
+
+def look(page, name: str):
+    """Check the page with axe and, when HEFT_SCREENSHOTS names a folder, keep a screenshot of it."""
+    page.wait_for_load_state()  # a link just followed: the next page, not the last
+    check_accessibility(page)
+    folder = os.environ.get("HEFT_SCREENSHOTS")
+    if folder:
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+
+
+def at_both_widths(page, name: str):
+    look(page, name)
+    page.set_viewport_size(PHONE)
+    look(page, name)
+    assert_no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def sign_in_as(page, live_server, world, role):
@@ -196,3 +232,176 @@ def test_a_lead_reads_attendance_with_its_chart(page, live_server, browser_world
     assert page.evaluate("img => img.naturalWidth", chart.element_handle()) > 0
     expect(page.get_by_role("table")).to_contain_text("100%")
     check_accessibility(page)
+
+
+# --- big registers ----------------------------------------------------------------------------------------
+
+
+def register_of(world, count: int) -> list:
+    """Region A trainees: the sample report's four (one more who joined from another address) and others."""
+    named = [
+        ("Priya", "Example", "priya.example@example.org"),
+        ("Tom", "Sample", "tom.sample@example.org"),
+        ("Grace", "Placeholder", "grace.placeholder@example.org"),
+        ("Olu", "Invented", "olu.invented@example.org"),
+        ("Zoë", "Fictional", "zoe.fictional@example.org"),
+    ]
+    trainees = [
+        f.MembershipFactory(
+            scheme=world.scheme_a, trainee__forenames=a, trainee__surname=b, trainee__email=c
+        ).trainee
+        for a, b, c in named
+    ]
+    return trainees + [f.MembershipFactory(scheme=world.scheme_a).trainee for _ in range(count - len(named))]
+
+
+def test_an_educator_runs_a_big_register(page, live_server, browser_world, tmp_path):
+    world = browser_world
+    session = session_under_way(national_programme(world))
+    olu = register_of(world, 20)[3]  # with trainees A and A2: 22 on the register
+    sign_in_as(page, live_server, world, "educator")
+    page.goto(live_server.url + reverse("teaching:register", kwargs={"pk": session.pk}))
+    look(page, "register")
+
+    page.get_by_role("button", name="Mark all 22 unmarked trainees present").click()
+    expect(page.locator("[role=status]").first).to_contain_text("Marked 22 trainees present")
+    assert Attendance.objects.filter(session=session, status="attended").count() == 22
+
+    # Search (htmx swaps the rows in place), mark Tom absent, clear the search: the mark is still there.
+    page.evaluate("window.heftMarker = 'still here'")
+    page.get_by_label("Search by name or email").fill("tom sam")
+    expect(page.locator("#register-count")).to_have_text("Showing 1 of 22 trainees.")
+    assert wait_until(page, HTMX_IDLE)
+    page.get_by_role("group", name="Tom Sample").get_by_label("Absent").check()
+    page.get_by_label("Search by name or email").fill("")
+    expect(page.locator("#register-count")).to_contain_text("Showing all 22 trainees")
+    assert wait_until(page, HTMX_IDLE)
+    expect(page.get_by_role("group", name=re.compile("Tom Sample")).get_by_label("Absent")).to_be_checked()
+    assert page.evaluate("window.heftMarker") == "still here", "the search reloaded the page"
+    page.get_by_label("Search by name or email").fill("grace")
+    expect(page.locator("#register-count")).to_have_text("Showing 1 of 22 trainees: 1 change not saved yet.")
+    look(page, "register-searched")
+    page.get_by_role("button", name="Save the register").click()
+    expect(page.locator("[role=status]").first).to_contain_text("Register saved: 1 change")
+    assert Attendance.objects.get(session=session, trainee__surname="Sample").status == "absent"
+
+    # The meeting's report, as Teams writes it.
+    page.get_by_role("link", name="Import the online meeting's attendance report").click()
+    look(page, "register-import")
+    report = tmp_path / "meetingAttendanceReport.csv"
+    report.write_bytes(codecs.BOM_UTF16_LE + SAMPLE.read_text(encoding="utf-8").encode("utf-16-le"))
+    page.get_by_label("Attendance report (.csv)").set_input_files(report)
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", name="Check before recording")).to_be_visible()
+    expect(page.get_by_label("Who is Olu Invented?")).to_have_value(str(olu.pk))  # suggested by name
+    at_both_widths(page, "register-import-preview")
+    page.get_by_label("Select all 4").uncheck()  # the select-all box, shown by its script
+    expect(page.get_by_role("checkbox", name="Priya Example")).not_to_be_checked()
+    page.get_by_label("Select all 4").check()
+    page.get_by_role("checkbox", name="Grace Placeholder").uncheck()
+    page.get_by_role("button", name="Record attendance").click()
+    expect(page.locator("[role=status]").first).to_contain_text(
+        "Attendance from the meeting's report recorded"
+    )
+    assert Attendance.objects.get(session=session, trainee__surname="Sample").status == "attended"
+    assert Attendance.objects.get(session=session, trainee__surname="Sample").source == "meeting"
+
+
+# --- release notices, re-planning and joining links -------------------------------------------------------
+
+
+def test_a_lead_sends_release_notices_to_everyones_supervisors(page, live_server, browser_world):
+    world = browser_world
+    year = national_programme(world)
+    today = timezone.localdate()
+    for trainee, name in ((world.trainee_a, "Dr Cleo Clinical"), (world.trainee_a2, "Dr Tia Typed")):
+        f.PlacementFactory(
+            membership=trainee.memberships.get(),
+            start_date=today - 20 * datetime.timedelta(days=1),
+            end_date=today + 300 * datetime.timedelta(days=1),
+            clinical_supervisor_name=name,
+            clinical_supervisor_email=name.lower().replace("dr ", "").replace(" ", ".") + "@example.org",
+        )
+    sign_in_as(page, live_server, world, "regional_lead")
+    open_teaching(page)
+    page.get_by_role("link", name=f"Release notices to placement supervisors, {year.label}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Release notices for placement supervisors")
+    at_both_widths(page, "release-notices")
+
+    page.get_by_role(
+        "link", name=re.compile(f"Correct the supervisor for {world.trainee_a2.full_name}")
+    ).click()
+    look(page, "release-supervisor")
+    page.get_by_label("Supervisor's name").fill("Dr Nia New")
+    page.get_by_label("Supervisor's email address").fill("nia.new@example.org")
+    page.get_by_role("button", name="Save the supervisor").click()
+    expect(page.locator("[role=status]").first).to_contain_text("now go to nia.new@example.org")
+
+    select_all = page.get_by_label("Select all 2")
+    expect(select_all).to_be_checked()  # both need a notice: both ticked
+    select_all.uncheck()
+    page.get_by_role("button", name="Review and send").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose at least one trainee")
+    look(page, "release-notices-error")
+    page.get_by_label("Select all 2").check()
+    page.get_by_role("button", name="Review and send").click()
+    expect(page.get_by_role("heading", name=re.compile("Send 2 release notices"))).to_be_visible()
+    at_both_widths(page, "release-notices-review")
+    page.get_by_role("button", name="Send 2 release notices").click()
+    expect(page.locator("#batch-status [role=status]")).to_contain_text("Finished: 2 of 2 sent.")
+    at_both_widths(page, "release-batch")
+    assert sorted(m.to[0] for m in mail.outbox) == ["cleo.clinical@example.org", "nia.new@example.org"]
+    assert set(ReleaseNotice.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_lead_replans_the_rest_of_the_year_and_gives_it_one_link(page, live_server, browser_world):
+    world = browser_world
+    national_programme(world)
+    sign_in_as(page, live_server, world, "regional_lead")
+    page.goto(live_server.url + reverse("teaching:plan_region", kwargs={"region_code": world.region_a.code}))
+    page.get_by_role("button", name="Preview the plan").click()
+    page.get_by_role("button", name="Save as draft sessions").click()
+    first = TeachingSession.objects.filter(region=world.region_a).order_by("start").first()
+    first.status, first.published_at = "published", timezone.now()
+    first.save()
+
+    page.goto(live_server.url + reverse("teaching:plan_region", kwargs={"region_code": world.region_a.code}))
+    page.get_by_role("button", name="Preview the plan").click()
+    table = page.get_by_role("table")
+    expect(table).to_contain_text("Published: stays")
+    expect(table).to_contain_text("National: stays")
+    expect(table).to_contain_text("New draft")
+    expect(page.get_by_text("of the region's sessions are published or past")).to_be_visible()
+    at_both_widths(page, "plan-region-replan")
+    page.get_by_role("button", name="Save as draft sessions").click()
+    expect(page.locator("[role=status]").first).to_contain_text("draft sessions")
+    first.refresh_from_db()
+    assert first.status == "published"
+
+    page.get_by_role("link", name=re.compile("Set the joining link of several sessions")).click()
+    look(page, "online-links")
+    link = "https://meet.heft.invalid/region-a"
+    page.get_by_label("Online joining link").fill(link)
+    page.get_by_label(re.compile("^Select all")).check()
+    page.get_by_role("button", name="Continue").click()
+    count = TeachingSession.objects.filter(region=world.region_a, end__gte=timezone.now()).count()
+    expect(page.get_by_role("button", name=f"Set the link for {count} sessions")).to_be_visible()
+    at_both_widths(page, "online-links-review")
+    page.get_by_role("button", name=f"Set the link for {count} sessions").click()
+    expect(page.locator("[role=status]").first).to_contain_text(f"Joining link set for {count} sessions")
+    assert set(
+        TeachingSession.objects.filter(region=world.region_a, end__gte=timezone.now()).values_list(
+            "online_link", flat=True
+        )
+    ) == {link}
+
+
+def test_join_online_is_a_link(page, live_server, browser_world):
+    world = browser_world
+    session = session_under_way(national_programme(world))
+    sign_in_as(page, live_server, world, "trainee")
+    page.goto(live_server.url + reverse("teaching:session_detail", kwargs={"pk": session.pk}))
+    link = page.get_by_role("link", name="https://meet.heft.invalid/inclusion")
+    expect(link).to_have_attribute("href", "https://meet.heft.invalid/inclusion")
+    expect(page.get_by_text("<a href")).to_have_count(0)
+    at_both_widths(page, "session-detail")

@@ -80,3 +80,11 @@ def teaching(world) -> Teaching:
             year, kind="regional", region=world.region_a, start=now + 2 * week, status="draft"
         ),
     )
+
+
+@pytest.fixture
+def before_2026_27(monkeypatch):
+    """Plan as on 1 July 2026, before the 2026/27 year began: what has begun is never planned again."""
+    moment = datetime.datetime(2026, 7, 1, 9, tzinfo=datetime.UTC)
+    monkeypatch.setattr("heft.teaching.planning.planning_now", lambda: moment)
+    return moment

@@ -83,7 +83,7 @@ def test_bad_plans_show_every_problem_and_save_nothing(client_for, changes, mess
     assert not TeachingSession.objects.exists()
 
 
-def test_regional_leads_plan_their_region_around_the_national_programme(client_for, world):
+def test_regional_leads_plan_their_region_around_the_national_programme(client_for, world, before_2026_27):
     client_for("national_admin").post(NATIONAL, {**PLAN, "action": "save"})
     year = TeachingSession.objects.first().year
     lead = client_for("regional_lead")

@@ -58,7 +58,7 @@ def eoe_lead(east_of_england):
 
 
 @pytest.fixture
-def feeds(client, world, east_of_england, eoe_lead):
+def feeds(client, world, east_of_england, eoe_lead, before_2026_27):
     """Plan and publish through the pages as the national admin, then the East of England lead."""
     client.force_login(world.user("national_admin"))
     response = client.post(reverse("teaching:plan_national"), {**PLAN, "action": "save"})
