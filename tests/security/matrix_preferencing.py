@@ -13,6 +13,7 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "preferencing:rank": {"pk": "window_pk"},
     "preferencing:offer_detail": {"pk": "offer_pk"},
     "preferencing:offer_respond": {"pk": "offer_pk"},
+    "preferencing:offer_give_up": {"pk": "accepted_offer_pk"},
     "preferencing:window_detail": {"pk": "window_pk"},
     "preferencing:window_close": {"pk": "window_pk"},
     "preferencing:window_remind": {"pk": "window_pk"},
@@ -22,6 +23,7 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "preferencing:run_compare": {"pk": "window_pk"},
     "preferencing:run_compare_chart": {"pk": "window_pk"},
     "preferencing:membership_interrupt": {"pk": "window_pk", "membership_pk": "membership_a2_pk"},
+    "preferencing:place_by_hand": {"pk": "window_pk", "membership_pk": "membership_a2_pk"},
     "preferencing:window_export": {"pk": "window_pk", "what": "export_what", "fmt": "export_fmt"},
     "preferencing:run_detail": {"pk": "run_pk"},
     "api:get_my_preferences": {"window_id": "window_pk"},
@@ -31,6 +33,7 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "api:get_run": {"run_id": "run_pk"},
     "api:publish_run": {"run_id": "run_pk"},
     "api:respond_to_offer": {"offer_id": "offer_pk"},
+    "api:give_up_offer": {"offer_id": "accepted_offer_pk"},
 }
 
 
@@ -44,6 +47,7 @@ BODIES = {
     "api:create_run": lambda v: {"mechanism": "serial-dictatorship"},
     "api:publish_run": lambda v: {"respond_by": _in_a_week()},
     "api:respond_to_offer": lambda v: {"accept": False},
+    "api:give_up_offer": lambda v: {},
 }
 
 
@@ -70,7 +74,25 @@ def kwargs(world) -> dict[str, str]:
         "window_pk": window.pk,
         "run_pk": run.pk,
         "offer_pk": offer.pk,
+        "accepted_offer_pk": _accepted_offer(world).pk,
         "membership_a2_pk": world.trainee_a2.memberships.get().pk,
         "export_what": "offers",
         "export_fmt": "csv",
     }
+
+
+def _accepted_offer(world) -> Offer:
+    """A rotation the signed-in trainee accepted, in a closed window of a later intake (so it has not
+    started: they hold no membership of that intake yet), placed by hand: the one they may give up."""
+    now = timezone.now()
+    window = PreferenceWindow.objects.create(
+        scheme=world.scheme_a,
+        intake="2027-08",
+        opens_at=now - datetime.timedelta(days=20),
+        closes_at=now - datetime.timedelta(days=10),
+    )
+    return Offer.objects.create(
+        window=window, trainee=world.trainee_a, rotation=world.rotation_a, status=Offer.Status.ACCEPTED,
+        by_hand_reason="Placed for the access matrix", respond_by=now - datetime.timedelta(days=5),
+        responded_at=now - datetime.timedelta(days=6),
+    )  # fmt: skip

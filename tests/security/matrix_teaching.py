@@ -1,13 +1,15 @@
 """The records named in the teaching routes' addresses in the access matrix (see access_matrix.py):
-sessions in region A or national, the signed-in trainee's feed token. The statuses are in docs/security.md.
+sessions in region A or national, the signed-in trainee's feed token, trainee A2's placement and a batch of
+release notices sent for it. The statuses are in docs/security.md.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from heft.teaching.models import TeachingSession, TeachingYear
+from heft.teaching.models import ReleaseNotice, ReleaseNoticeBatch, TeachingSession, TeachingYear
 from heft.teaching.services import calendar_token_create
+from tests import factories as f
 
 URL_KWARGS: dict[str, dict[str, str]] = {
     "teaching:public_region_timetable": {"region_code": "teaching_region_a_code"},
@@ -18,10 +20,15 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "teaching:session_publish": {"pk": "teaching_draft_pk"},
     "teaching:session_cancel": {"pk": "teaching_regional_pk"},
     "teaching:register": {"pk": "teaching_session_pk"},
+    "teaching:register_import": {"pk": "teaching_session_pk"},
     "teaching:check_in": {"pk": "teaching_session_pk"},
     "teaching:reflection": {"pk": "teaching_session_pk"},
     "teaching:feedback": {"pk": "teaching_session_pk"},
     "teaching:plan_region": {"region_code": "teaching_region_a_code"},
+    "teaching:region_online_links": {"region_code": "teaching_region_a_code"},
+    "teaching:release_notices": {"year_id": "teaching_year_pk"},
+    "teaching:release_supervisor": {"year_id": "teaching_year_pk", "placement_id": "teaching_placement_pk"},
+    "teaching:release_batch": {"pk": "teaching_batch_pk"},
     "teaching:trainee_attendance": {"trainee_id": "trainee_a2_pk"},
     "teaching:trainee_release_notice": {"trainee_id": "trainee_a2_pk"},
     "api:get_teaching_session": {"session_id": "teaching_session_pk"},
@@ -38,7 +45,7 @@ BODIES = {
 
 def kwargs(world) -> dict[str, str]:
     """A year with a national session under way, a coming region A session and a region A draft; the signed-in
-    trainee's calendar feed token."""
+    trainee's calendar feed token; trainee A2 (scheme A) placed now, with a release notice sent in a batch."""
     now = timezone.now()
     year = TeachingYear.objects.create(
         label="matrix",
@@ -58,7 +65,30 @@ def kwargs(world) -> dict[str, str]:
         start=now + 300 * hour,
         end=now + 302 * hour,
     )
+    today = timezone.localdate()
+    placement = f.PlacementFactory(
+        membership=world.trainee_a2.memberships.get(),
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=60),
+        clinical_supervisor_name="Dr Matrix Supervisor",
+        clinical_supervisor_email="matrix.supervisor@example.org",
+    )
+    batch = ReleaseNoticeBatch.objects.create(year=year)
+    ReleaseNotice.objects.create(
+        trainee=world.trainee_a2,
+        placement=placement,
+        batch=batch,
+        supervisor_name="Dr Matrix Supervisor",
+        supervisor_email="matrix.supervisor@example.org",
+        sessions=[{"id": national.pk, "title": national.title, "start": national.start.isoformat()}],
+        status=ReleaseNotice.Status.SENT,
+        sent_at=now,
+        sent_by=world.user("regional_lead"),
+    )
     return {
+        "teaching_year_pk": year.pk,
+        "teaching_placement_pk": placement.pk,
+        "teaching_batch_pk": batch.pk,
         "teaching_region_a_code": world.region_a.code,
         "teaching_session_pk": national.pk,
         "teaching_regional_pk": regional.pk,
