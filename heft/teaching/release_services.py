@@ -167,7 +167,7 @@ def release_notice_deliver(*, notice_id: int, connection=None) -> str:
     longer queued (sent by an earlier attempt) is left alone. Returns the notice's status."""
     with transaction.atomic():
         notice = (
-            ReleaseNotice.objects.select_for_update()
+            ReleaseNotice.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer-joined row
             .select_related("trainee", "placement__post__category", "placement__post__practice", "sent_by")
             .get(pk=notice_id)
         )

@@ -187,6 +187,8 @@ def run_worker() -> None:
     ).run()  # fmt: skip
 
 
+# The worker closes a connection left in a transaction, as a test case keeps it: commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_a_long_application_runs_in_the_background_with_its_progress_on_its_page(
     client_for, bristol, database_tasks
 ):

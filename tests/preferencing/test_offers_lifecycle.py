@@ -234,6 +234,8 @@ def test_the_command_reminds_and_lapses(starting_later, capsys):
     assert "Reminded 0 unanswered offer(s); lapsed 0" in capsys.readouterr().out
 
 
+# The worker closes a connection left in a transaction, as a test case keeps it: commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_publication_queues_the_reminder_and_the_lapse_at_their_moments(starting_later, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     respond_by = timezone.now() + datetime.timedelta(days=10)
