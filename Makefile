@@ -55,9 +55,11 @@ assets: node_modules/.installed
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 
+# The same checks run before each commit once `pre-commit install` is done (.pre-commit-config.yaml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/lint_model_usage_in_views.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 
-from heft.accounts.permissions import Perm, has_perm
+from heft.accounts.permissions import Perm, has_any_perm
 
 
 def public(view):
@@ -23,15 +23,21 @@ def signed_in(view):
 
 def requires(perm: Perm):
     """Signed-in users holding `perm`; others get 403. Record-level scope is the selectors' job."""
+    return requires_any(perm)
+
+
+def requires_any(*perms: Perm):
+    """Signed-in users holding at least one of `perms`; others get 403. The API's twin is
+    `heft.api.auth.require_any`; both ask `has_any_perm`."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not has_perm(request.user, perm):
+            if not has_any_perm(request.user, *perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.heft_access = perm
+        wrapped.heft_access = " or ".join(perms)
         return wrapped
 
     return decorator

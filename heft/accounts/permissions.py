@@ -121,6 +121,11 @@ def has_perm(user, perm: Perm) -> bool:
     return any(perm in ROLE_PERMISSIONS[a.role] for a in role_assignments(user))
 
 
+def has_any_perm(user, *perms: Perm) -> bool:
+    """Whether any of the user's roles grants at least one of `perms` (pages and API both ask this)."""
+    return any(has_perm(user, perm) for perm in perms)
+
+
 def scope_for(user, perm: Perm) -> Scope:
     england, regions, schemes, mentees, own = False, set(), set(), False, False
     for assignment in role_assignments(user):

@@ -1,6 +1,5 @@
 """The REST API, version 1. Every operation checks its permission and reads through scoped selectors."""
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import ValidationError
@@ -12,7 +11,7 @@ from heft.api.checks import CheckedNinjaAPI
 from heft.api.pagination import Pagination
 from heft.api.reference import ApiReference, SchemaBuiltOnce
 from heft.api.schemas import API_ERRORS, PracticeOut, TraineeOut
-from heft.audit.services import audit_view
+from heft.audit.services import audit_view_in_transaction
 from heft.community.api import router as community_router
 from heft.content.api import router as content_router
 from heft.core.ratelimit import RateLimitThrottle
@@ -25,7 +24,7 @@ from heft.reports.api import router as reports_router
 from heft.setup.api import router as setup_router
 from heft.teaching.api import router as teaching_router
 from heft.trainees.api import router as trainees_router
-from heft.trainees.selectors import trainee_list_for, trainees_visible_to
+from heft.trainees.selectors import trainee_list_for, trainee_visible_or_none
 
 APP_ROUTERS = [
     programmes_router,
@@ -98,17 +97,11 @@ def list_trainees(request, search: str = "", scheme: str = ""):
 @trainees.get("/trainees/{trainee_id}", response={200: TraineeOut, **ERRORS})
 def get_trainee(request, trainee_id: int):
     """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
-    trainee = (
-        trainees_visible_to(request.auth)
-        .prefetch_related("memberships__scheme")
-        .filter(pk=trainee_id)
-        .first()
-    )
+    trainee = trainee_visible_or_none(request.auth, trainee_id)
     if trainee is None:
         return Status(404, {"detail": "Not found."})
     if trainee.user_id != request.auth.pk:  # someone else's record: the view is audited, as on the page
-        with transaction.atomic():
-            audit_view(by=request.auth, target=trainee, page="trainee record (API)")
+        audit_view_in_transaction(by=request.auth, target=trainee, page="trainee record (API)")
     return trainee
 
 

@@ -5,7 +5,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from heft.accounts.models import ApiToken, hash_token
-from heft.accounts.permissions import Perm, has_perm, is_staff_member
+from heft.accounts.permissions import Perm, has_any_perm, is_staff_member
 
 
 class StaffTokenAuth(HttpBearer):
@@ -27,5 +27,10 @@ API_AUTH = [StaffTokenAuth(), django_auth]
 
 def require(request, perm: Perm) -> None:
     """The same permission check as the pages use; 403 when the role does not grant it."""
-    if not has_perm(request.auth, perm):
+    require_any(request, perm)
+
+
+def require_any(request, *perms: Perm) -> None:
+    """403 unless the caller holds at least one of `perms`: the API's twin of the pages' `requires_any`."""
+    if not has_any_perm(request.auth, *perms):
         raise HttpError(403, "You do not have permission to do this.")

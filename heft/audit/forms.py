@@ -1,6 +1,6 @@
 from django import forms
 
-from heft.audit.models import AuditEvent
+from heft.audit.selectors import audited_record_types
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -25,7 +25,7 @@ class AuditSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        types = AuditEvent.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+        types = audited_record_types()
         self.fields["target_type"].choices = [("", "Any"), *((t, t) for t in types)]
 
     def clean(self):

@@ -50,3 +50,8 @@ def audit_events_search(
             | Q(after__icontains=q)
         )
     return events.order_by("-at", "-id")
+
+
+def audited_record_types() -> list[str]:
+    """The kinds of record the trail holds events about, for choosing one."""
+    return list(AuditEvent.objects.order_by("target_type").values_list("target_type", flat=True).distinct())

@@ -37,7 +37,14 @@ def audit_record(
 def audit_view(*, by, target: models.Model, page: str):
     """Record that `by` looked at a sensitive record (a trainee's record, their data, their attendance).
 
-    Call it inside a transaction, like every audit event: the view wraps it in transaction.atomic(). The
-    event names the page seen; it copies none of what was on it.
+    Call it inside a transaction, like every audit event (`audit_view_in_transaction` opens one for a read
+    that writes nothing else). The event names the page seen; it copies none of what was on it.
     """
     return audit_record(by=by, verb="viewed", target=target, after={"page": page})
+
+
+def audit_view_in_transaction(*, by, target: models.Model, page: str):
+    """`audit_view` for a read that changes nothing else: the event is the only write, in its own
+    transaction, so the view or API operation opens none."""
+    with transaction.atomic():
+        return audit_view(by=by, target=target, page=page)

@@ -10,10 +10,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
-from heft.api.auth import require
+from heft.api.auth import require, require_any
 from heft.api.schemas import API_ERRORS
 from heft.community import selectors, services
-from heft.community.models import InterestArea, Opportunity
+from heft.community.models import Opportunity
 from heft.trainees.selectors import trainees_visible_to
 
 router = Router(tags=["community"])
@@ -202,28 +202,19 @@ def _patch(request, region: str, scheme: str | None) -> selectors.Patch:
     return patch
 
 
-def _either(request, *perms: Perm) -> None:
-    if not any(has_perm(request.auth, perm) for perm in perms):
-        raise HttpError(403, "You do not have permission to do this.")
-
-
 # --- communities of practice ------------------------------------------------------------------------------
 
 
 @router.get("/communities", response={200: list[CommunityOut], **ERRORS})
 def list_communities(request):
     """Programme teams: the groups in their scope. Trainees and mentors: the groups they belong to or lead."""
-    _either(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
-    if has_perm(request.auth, Perm.MANAGE_COMMUNITY):
-        groups = selectors.groups_managed_by(request.auth)
-    else:
-        groups = selectors.groups_of(request.auth)
-    return groups.prefetch_related("memberships", "sessions").order_by("region__name", "name")
+    require_any(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
+    return selectors.groups_listed_for(request.auth)
 
 
 @router.get("/communities/{group_id}", response={200: CommunityOut, **ERRORS})
 def get_community(request, group_id: int):
-    _either(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
+    require_any(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
     if has_perm(request.auth, Perm.MANAGE_COMMUNITY):
         return selectors.group_managed_by(request.auth, group_id)
     return selectors.group_for_member(request.auth, group_id)
@@ -255,7 +246,7 @@ def list_mentors(request):
 @router.get("/mentor-assignments", response={200: list[AssignmentOut], **ERRORS})
 def list_mentor_assignments(request):
     """Programme teams: current assignments in scope. Mentors: their own mentees."""
-    _either(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
+    require_any(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
     if has_perm(request.auth, Perm.MANAGE_COMMUNITY):
         return selectors.assignments_managed_by(request.auth)
     return selectors.mentees_of(request.auth)
@@ -295,9 +286,9 @@ def end_mentor_assignment(request, assignment_id: int):
 @router.get("/opportunities", response={200: list[OpportunityOut], **ERRORS})
 def list_opportunities(request):
     """Programme teams: those they posted in scope. Trainees: open ones, once in ST3 or newly qualified."""
-    _either(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
+    require_any(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
     if has_perm(request.auth, Perm.MANAGE_COMMUNITY):
-        return selectors.opportunities_managed_by(request.auth).prefetch_related("interests")
+        return selectors.opportunities_with_interests_managed_by(request.auth)
     trainee = selectors.own_trainee(request.auth)
     rows = selectors.opportunities_for_trainee(trainee, timezone.localdate()) if trainee else None
     return [row["opportunity"] for row in rows or []]
@@ -309,7 +300,7 @@ def create_opportunity(request, payload: OpportunityIn):
     region = get_object_or_404(selectors.regions_managed_by(request.auth), code=payload.region)
     if payload.kind not in Opportunity.Kind.values:
         return Status(400, {"detail": f"kind must be one of {', '.join(Opportunity.Kind.values)}."})
-    interests = list(InterestArea.objects.filter(code__in=payload.interests))
+    interests = selectors.interest_areas_with_codes(payload.interests)
     data = payload.dict(exclude={"region", "interests"})
     try:
         return Status(

@@ -29,7 +29,8 @@ from heft.community.models import (
     MentorAssignment,
     Opportunity,
 )
-from heft.core.demo import SIGN_IN_BY_ROLE, add_months, sync_rows
+from heft.core.demo import SIGN_IN_BY_ROLE, sync_rows
+from heft.engines.dates import add_months
 from heft.practices.models import Practice
 from heft.teaching.models import Attendance, TeachingSession
 from heft.teaching.selectors import trainees_for_session, year_covering

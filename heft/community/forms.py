@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from heft.community.models import CareerOutcome, InterestArea, Opportunity
-from heft.practices.models import Practice
+from heft.community import selectors
+from heft.community.models import CareerOutcome, Opportunity
 
 LONDON = ZoneInfo("Europe/London")
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -122,7 +122,7 @@ class AssignForm(forms.Form):
 class ProfileForm(forms.Form):
     interests = forms.ModelMultipleChoiceField(
         label="Your areas of interest",
-        queryset=InterestArea.objects.order_by("group", "name"),
+        queryset=selectors.interest_areas(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="They help us form groups, match mentors and show you opportunities",
@@ -149,7 +149,7 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = _choices(((r.code, r.name) for r in regions), "Any region")
         self.fields["interest"].choices = _choices(
-            ((i.code, i.name) for i in InterestArea.objects.order_by("name")), "Any interest"
+            ((i.code, i.name) for i in selectors.interest_areas(grouped=False)), "Any interest"
         )
 
 
@@ -168,7 +168,7 @@ class OpportunityForm(forms.Form):
     )
     interests = forms.ModelMultipleChoiceField(
         label="Areas of interest it suits",
-        queryset=InterestArea.objects.order_by("group", "name"),
+        queryset=selectors.interest_areas(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -220,7 +220,7 @@ class OutcomeForm(forms.Form):
         code = self.cleaned_data["practice_code"].strip().upper()
         if not code:
             return None
-        practice = Practice.objects.filter(ods_code=code).first()
+        practice = selectors.practice_with_ods_code(code)
         if practice is None:
             raise forms.ValidationError(f"No practice has the ODS code {code}.")
         return practice

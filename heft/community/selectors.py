@@ -15,21 +15,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from heft.accounts.permissions import Perm, scope_for
+from heft.accounts.permissions import Perm, has_perm, scope_for
 from heft.community.models import (
     CareerOutcome,
     CommunityGroup,
     CommunityProfile,
     ExpressionOfInterest,
     GroupMember,
+    GroupNote,
     InterestArea,
     Mentor,
     MentorAssignment,
     Opportunity,
 )
-from heft.engines.cct import add_months
+from heft.engines.dates import add_months
 from heft.engines.grouping import Member
 from heft.engines.grouping import Mentor as MentorIn
+from heft.practices.models import Practice
 from heft.programmes.models import Region, TrainingScheme
 from heft.teaching.models import TeachingSession
 from heft.trainees.models import ProgrammeMembership, Trainee
@@ -102,6 +104,16 @@ def group_managed_by(user, pk: int) -> CommunityGroup:
     return get_object_or_404(groups_managed_by(user), pk=pk)
 
 
+def groups_with_members_managed_by(user) -> QuerySet[CommunityGroup]:
+    return groups_managed_by(user).prefetch_related("memberships")
+
+
+def groups_listed_for(user) -> QuerySet[CommunityGroup]:
+    """Programme teams: the groups in their scope. Trainees and mentors: the groups they belong to or lead."""
+    groups = groups_managed_by(user) if has_perm(user, Perm.MANAGE_COMMUNITY) else groups_of(user)
+    return groups.prefetch_related("memberships", "sessions").order_by("region__name", "name")
+
+
 def mentors_managed_by(user) -> QuerySet[Mentor]:
     return (
         Mentor.objects.filter(region__in=regions_managed_by(user))
@@ -115,6 +127,11 @@ def mentors_managed_by(user) -> QuerySet[Mentor]:
 
 def mentor_managed_by(user, pk: int) -> Mentor:
     return get_object_or_404(mentors_managed_by(user), pk=pk)
+
+
+def mentors_managed_in(user, region: Region) -> QuerySet[Mentor]:
+    """The mentors of one region that `user` manages: those who may lead a group there."""
+    return mentors_managed_by(user).filter(region=region)
 
 
 def assignments_managed_by(user) -> QuerySet[MentorAssignment]:
@@ -150,16 +167,24 @@ def community_trainees_managed_by(user) -> QuerySet[Trainee]:
     return Trainee.objects.filter(pk__in=memberships.values("trainee_id")).order_by("surname", "forenames")
 
 
+def trainees_placeable_in(user, group: CommunityGroup) -> list[Trainee]:
+    """Trainees a lead may place in the group: HEFT trainees of its region, in the lead's scope, not already
+    in it; by name."""
+    memberships = patch_trainees(Patch(group.region))
+    visible = set(trainees_visible_to(user).values_list("pk", flat=True))
+    in_group = set(group.memberships.filter(left_at__isnull=True).values_list("trainee_id", flat=True))
+    trainees = [m.trainee for m in memberships if m.trainee_id in visible and m.trainee_id not in in_group]
+    return sorted(trainees, key=lambda t: (t.surname, t.forenames))
+
+
+def region_choices_for(user) -> QuerySet[Region]:
+    """The regions a programme team posts opportunities in, by name."""
+    return regions_managed_by(user).order_by("name")
+
+
 def patch_groups(patch: Patch) -> QuerySet[CommunityGroup]:
     groups = active_groups().filter(region=patch.region)
     return groups.filter(scheme=patch.scheme) if patch.scheme else groups
-
-
-def unplaced_trainees(patch: Patch) -> list[Trainee]:
-    """HEFT trainees in the patch who are in no community of practice."""
-    grouped = GroupMember.objects.filter(left_at__isnull=True, group__archived_at__isnull=True)
-    memberships = patch_trainees(patch).exclude(trainee__in=grouped.values("trainee_id"))
-    return sorted((m.trainee for m in memberships), key=lambda t: (t.surname, t.forenames))
 
 
 # --- engine input -----------------------------------------------------------------------------------------
@@ -278,6 +303,15 @@ def group_for_member(user, pk: int) -> CommunityGroup:
     return get_object_or_404(groups_of(user), pk=pk)
 
 
+def group_notes(group: CommunityGroup, limit: int = 50) -> QuerySet[GroupNote]:
+    return group.notes.select_related("author")[:limit]
+
+
+def own_note_or_404(user, group: CommunityGroup, pk: int) -> GroupNote:
+    """A note the user wrote in the group: only its author may delete it."""
+    return get_object_or_404(GroupNote, pk=pk, group=group, author=user)
+
+
 def group_members(group: CommunityGroup) -> QuerySet[GroupMember]:
     return (
         group.memberships.filter(left_at__isnull=True)
@@ -338,8 +372,19 @@ def has_interests(user) -> bool:
     return CommunityProfile.objects.filter(user=user, interests__isnull=False).exists()
 
 
-def interest_areas() -> QuerySet[InterestArea]:
-    return InterestArea.objects.order_by("group", "name")
+def interest_areas(*, grouped: bool = True) -> QuerySet[InterestArea]:
+    """Every area of interest: by group then name, as the checkboxes show them, or by name alone."""
+    return InterestArea.objects.order_by(*(("group", "name") if grouped else ("name",)))
+
+
+def interest_areas_with_codes(codes) -> list[InterestArea]:
+    """The areas of interest named by `codes`; unknown codes are passed over."""
+    return list(InterestArea.objects.filter(code__in=codes))
+
+
+def all_regions() -> QuerySet[Region]:
+    """Every region by name: the directory lists members across England."""
+    return Region.objects.order_by("name")
 
 
 # --- the directory ----------------------------------------------------------------------------------------
@@ -463,6 +508,19 @@ def opportunity_managed_by(user, pk: int) -> Opportunity:
     return get_object_or_404(opportunities_managed_by(user), pk=pk)
 
 
+def open_opportunities_managed_by(user, today: datetime.date) -> QuerySet[Opportunity]:
+    return opportunities_managed_by(user).filter(closes_on__gte=today)
+
+
+def opportunities_with_interests_managed_by(user) -> QuerySet[Opportunity]:
+    return opportunities_managed_by(user).prefetch_related("interests")
+
+
+def interest_expressed(trainee: Trainee, opportunity: Opportunity) -> ExpressionOfInterest | None:
+    """The trainee's expression of interest in the opportunity, if they made one."""
+    return opportunity.interest.filter(trainee=trainee).first()
+
+
 def interest_in(opportunity: Opportunity) -> QuerySet[ExpressionOfInterest]:
     return opportunity.interest.select_related("trainee").order_by("created_at")
 
@@ -515,9 +573,25 @@ def outcomes_report(user, today: datetime.date) -> dict:
     return {"rows": ordered, "totals": totals}
 
 
+def practice_with_ods_code(code: str) -> Practice | None:
+    """Any practice known by this ODS code (open or closed: a graduate may have worked at either)."""
+    return Practice.objects.filter(ods_code=code).first()
+
+
 def outcomes_recorded(user) -> QuerySet[CareerOutcome]:
     return (
         CareerOutcome.objects.filter(trainee__in=trainees_visible_to(user).values("pk"))
         .select_related("trainee", "practice")
         .order_by("-as_at")
     )
+
+
+def meetings_led_by(user, now: datetime.datetime, limit: int = 3) -> list[TeachingSession]:
+    """The coming meetings of the communities of practice the user leads, soonest first."""
+    meetings = TeachingSession.objects.filter(
+        kind=TeachingSession.Kind.COMMUNITY,
+        community_group__in=active_groups().filter(lead__user=user).values("pk"),
+        status=TeachingSession.Status.PUBLISHED,
+        end__gte=now,
+    )
+    return list(meetings.select_related("community_group").order_by("start")[:limit])

@@ -13,12 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm, has_perm
 from heft.community import forms, selectors, services
-from heft.community.models import GroupNote
 from heft.core.charts import grouped_bar_svg
 from heft.core.forms import saved
 from heft.core.pagination import paginate
 from heft.core.ratelimit import rate_limited
-from heft.programmes.models import Region
 from heft.teaching.calendars import calendar_for
 from heft.trainees.selectors import trainees_visible_to
 
@@ -78,7 +76,7 @@ def interests(request):
 @require_http_methods(GET)
 @never_cache
 def directory(request):
-    form = forms.DirectoryFilterForm(request.GET or None, regions=Region.objects.order_by("name"))
+    form = forms.DirectoryFilterForm(request.GET or None, regions=selectors.all_regions())
     filters = form.cleaned_data if form.is_valid() else {}
     profiles = selectors.directory(
         region_code=filters.get("region", ""), interest_code=filters.get("interest", "")
@@ -116,7 +114,7 @@ def group_note_add(request, pk: int):
 @require_POST
 def group_note_delete(request, pk: int, note_pk: int):
     group = selectors.group_for_member(request.user, pk)
-    note = get_object_or_404(GroupNote, pk=note_pk, group=group, author=request.user)
+    note = selectors.own_note_or_404(request.user, group, note_pk)
     services.note_delete(note=note, by=request.user)
     messages.success(request, "Note deleted.")
     return redirect("community:group_detail", pk=pk)
@@ -180,7 +178,7 @@ def _group_page(request, group, *, manage: bool, status: int = 200, **forms_):
         "members": selectors.group_members(group),
         "upcoming": [m for m in meetings if m.end >= now],
         "past": [m for m in meetings if m.end < now][::-1],
-        "notes": group.notes.select_related("author")[:50],
+        "notes": selectors.group_notes(group),
         "is_lead": group.lead is not None and group.lead.user_id == request.user.pk,
         # Meetings are teaching sessions: members check in on their pages, programme teams take registers.
         "attends": not manage and has_perm(request.user, Perm.ATTEND_SESSIONS),
@@ -191,9 +189,9 @@ def _group_page(request, group, *, manage: bool, status: int = 200, **forms_):
     }
     if manage:
         context["place_form"] = forms_.get("place_form") or forms.PlaceForm(
-            trainees=_placeable(request.user, group)
+            trainees=selectors.trainees_placeable_in(request.user, group)
         )
-        mentors = selectors.mentors_managed_by(request.user).filter(region=group.region)
+        mentors = selectors.mentors_managed_in(request.user, group.region)
         lead_form = forms_.get("lead_form") or forms.LeadForm(
             mentors=mentors, initial={"mentor": group.lead_id}
         )
@@ -274,7 +272,7 @@ def opportunity_detail(request, pk: int):
     context = {
         "opportunity": opportunity,
         "form": form,
-        "interested": opportunity.interest.filter(trainee=trainee).first(),
+        "interested": selectors.interest_expressed(trainee, opportunity),
     }
     return render(request, "community/opportunity_detail.jinja", context, status=400 if form.errors else 200)
 
@@ -288,10 +286,10 @@ def opportunity_detail(request, pk: int):
 def manage(request):
     user = request.user
     context = {
-        "groups": selectors.groups_managed_by(user).prefetch_related("memberships"),
+        "groups": selectors.groups_with_members_managed_by(user),
         "patches": selectors.patches_managed_by(user),
         "mentors": selectors.mentors_managed_by(user),
-        "opportunities": selectors.opportunities_managed_by(user).filter(closes_on__gte=timezone.localdate()),
+        "opportunities": selectors.open_opportunities_managed_by(user, timezone.localdate()),
     }
     return render(request, "community/manage.jinja", context)
 
@@ -331,7 +329,7 @@ def manage_group(request, pk: int):
 @require_POST
 def manage_group_place(request, pk: int):
     group = selectors.group_managed_by(request.user, pk)
-    form = forms.PlaceForm(request.POST, trainees=_placeable(request.user, group))
+    form = forms.PlaceForm(request.POST, trainees=selectors.trainees_placeable_in(request.user, group))
     if saved(
         form,
         lambda: services.group_member_place(group=group, trainee=_trainee(request, form), by=request.user),
@@ -359,7 +357,7 @@ def manage_group_remove(request, pk: int, trainee_pk: int):
 @require_POST
 def manage_group_lead(request, pk: int):
     group = selectors.group_managed_by(request.user, pk)
-    mentors = selectors.mentors_managed_by(request.user).filter(region=group.region)
+    mentors = selectors.mentors_managed_in(request.user, group.region)
     form = forms.LeadForm(request.POST, mentors=mentors)
 
     def save():
@@ -469,7 +467,7 @@ def assignment_end(request, pk: int):
 @require_http_methods(GET_POST)
 @never_cache
 def opportunity_manage(request):
-    regions = selectors.regions_managed_by(request.user).order_by("name")
+    regions = selectors.region_choices_for(request.user)
     form = forms.OpportunityForm(_posted(request), regions=regions)
 
     def save():
@@ -536,15 +534,6 @@ def outcomes_chart(request):
         ylabel="Graduates",
     )
     return HttpResponse(svg, content_type="image/svg+xml")
-
-
-def _placeable(user, group):
-    """Trainees a lead may place in the group: HEFT trainees of its region, in the lead's scope."""
-    memberships = selectors.patch_trainees(selectors.Patch(group.region))
-    visible = set(trainees_visible_to(user).values_list("pk", flat=True))
-    in_group = set(group.memberships.filter(left_at__isnull=True).values_list("trainee_id", flat=True))
-    trainees = [m.trainee for m in memberships if m.trainee_id in visible and m.trainee_id not in in_group]
-    return sorted(trainees, key=lambda t: (t.surname, t.forenames))
 
 
 def _trainee(request, form):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from heft.accounts.permissions import Perm, scope_for
 from heft.privacy.models import RetentionReview
+from heft.privacy.retention import KINDS
 from heft.trainees.models import Trainee
 
 
@@ -49,3 +50,8 @@ def retention_reviews_for(user, *, status: str = "", kind: str = "") -> QuerySet
 
 def retention_review_for(user, pk: int) -> RetentionReview:
     return get_object_or_404(retention_reviews_for(user), pk=pk)
+
+
+def retention_target(review: RetentionReview):
+    """The record a review is about, or None once it is gone (erased, or removed some other way)."""
+    return KINDS[review.kind].model._default_manager.filter(pk=review.target_id).first()

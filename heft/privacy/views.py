@@ -143,7 +143,7 @@ def _decided(request, review, form) -> bool:
 
 def _review_context(review, form) -> dict:
     kind = KINDS[review.kind]
-    target = kind.model._default_manager.filter(pk=review.target_id).first()
+    target = selectors.retention_target(review)
     pending = review.status == RetentionReview.Status.PENDING
     preview = kind.preview(target) if target is not None and pending else {}
     return {

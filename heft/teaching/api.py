@@ -9,7 +9,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from heft.accounts.permissions import Perm, has_perm
+from heft.accounts.permissions import Perm
+from heft.api.auth import require, require_any
 from heft.api.checks import ID_RANGE
 from heft.api.pagination import Pagination
 from heft.api.schemas import API_ERRORS, ErrorOut
@@ -19,11 +20,6 @@ from heft.teaching import selectors, services
 router = Router(tags=["teaching"])
 ERRORS = {**API_ERRORS, 400: ErrorOut}
 TEACHING_PERMS = (Perm.ATTEND_SESSIONS, Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE, Perm.VIEW_ATTENDANCE)
-
-
-def require_any(request, *perms: Perm) -> None:
-    if not any(has_perm(request.auth, perm) for perm in perms):
-        raise HttpError(403, "You do not have permission to do this.")
 
 
 class SessionOut(Schema):
@@ -114,14 +110,7 @@ def list_teaching_sessions(request, year: str = "", kind: str = "", region: str 
     of practice's meetings), or those they plan, run or report on (staff). `kind` is national, regional,
     conference or community."""
     require_any(request, *TEACHING_PERMS)
-    sessions = selectors.sessions_visible_to(request.auth)
-    if year:
-        sessions = sessions.filter(year__label=year[:20])
-    if kind:
-        sessions = sessions.filter(kind=kind[:20])
-    if region:
-        sessions = sessions.filter(region__code=region[:40])
-    return sessions.order_by("start", "pk")
+    return selectors.sessions_listed_for(request.auth, year=year[:20], kind=kind[:20], region=region[:40])
 
 
 @router.get("/teaching/sessions/{session_id}", response={200: SessionOut, **ERRORS})
@@ -138,7 +127,7 @@ def get_teaching_session(request, session_id: int):
 )
 def teaching_check_in(request, session_id: int, payload: CheckInIn):
     """Check in to a session under way with its code (trainees)."""
-    require_any(request, Perm.ATTEND_SESSIONS)
+    require(request, Perm.ATTEND_SESSIONS)
     trainee = selectors.own_trainee_or_404(request.auth)
     session = get_object_or_404(selectors.sessions_for_trainee(trainee), pk=session_id)
     try:
@@ -151,9 +140,9 @@ def teaching_check_in(request, session_id: int, payload: CheckInIn):
 @paginate(Pagination)
 def list_my_attendance(request):
     """The signed-in trainee's own attendance."""
-    require_any(request, Perm.ATTEND_SESSIONS)
+    require(request, Perm.ATTEND_SESSIONS)
     trainee = selectors.own_trainee_or_404(request.auth)
-    return trainee.attendances.select_related("session", "trainee").order_by("session__start")
+    return selectors.attendance_of(trainee)
 
 
 @router.get("/teaching/attendance", response={200: list[AttendanceOut], **ERRORS})
@@ -161,17 +150,16 @@ def list_my_attendance(request):
 def list_teaching_attendance(request, session: int | None = None):
     """Attendance the caller may see as staff: trainees in their scope and the registers they take."""
     require_any(request, Perm.VIEW_ATTENDANCE, Perm.RUN_SESSIONS)
-    records = selectors.attendance_visible_to(request.auth)
-    if session is None:
-        return records
     # No session has an id beyond a 64-bit integer, and the databases cannot compare a column with one.
-    return records.filter(session_id=session) if session in ID_RANGE else records.none()
+    if session is not None and session not in ID_RANGE:
+        return []
+    return selectors.attendance_visible_for_session(request.auth, session)
 
 
 @router.get("/teaching/calendar-token", response={200: CalendarTokenOut, **ERRORS})
 def get_calendar_token(request):
     """Whether the trainee has a live private calendar feed. The address itself is shown only when made."""
-    require_any(request, Perm.ATTEND_SESSIONS)
+    require(request, Perm.ATTEND_SESSIONS)
     token = selectors.live_calendar_token(selectors.own_trainee_or_404(request.auth))
     if token is None:
         return {"active": False}
@@ -181,7 +169,7 @@ def get_calendar_token(request):
 @router.post("/teaching/calendar-token", response={201: NewCalendarTokenOut, **ERRORS})
 def create_calendar_token(request):
     """A new private feed address (any earlier one stops working). Keep it secret: it is shown once."""
-    require_any(request, Perm.ATTEND_SESSIONS)
+    require(request, Perm.ATTEND_SESSIONS)
     trainee = selectors.own_trainee_or_404(request.auth)
     raw = services.calendar_token_create(trainee=trainee, by=request.auth)
     url = request.build_absolute_uri(reverse("teaching:feed_trainee", kwargs={"token": raw}))
@@ -190,6 +178,6 @@ def create_calendar_token(request):
 
 @router.delete("/teaching/calendar-token", response={204: None, **ERRORS})
 def revoke_calendar_token(request):
-    require_any(request, Perm.ATTEND_SESSIONS)
+    require(request, Perm.ATTEND_SESSIONS)
     services.calendar_token_revoke(trainee=selectors.own_trainee_or_404(request.auth), by=request.auth)
     return Status(204, None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from heft.community import selectors, services
 from heft.community.models import CareerOutcome, ExpressionOfInterest, InterestArea, Opportunity
-from heft.engines.cct import add_months
+from heft.engines.dates import add_months
 from heft.trainees.models import ProgrammeMembership
 from tests import factories as f
 from tests.community.conftest import trainee_with_account

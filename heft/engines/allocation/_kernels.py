@@ -305,22 +305,6 @@ def _augment_from(graph, reduced, search, level, t0, phase_start):
 
 
 @njit(cache=True)
-def _take_free_place_on_path(graph, reduced, search, level, depth):
-    """If the trainee at `depth` has a usable choice with room, shift the path into it."""
-    t = search.path_t[depth]
-    for e in range(graph.indptr[t], min(graph.indptr[t + 1], graph.indptr[t] + level + 1)):
-        r = graph.rotation_of[e]
-        if (
-            reduced.load[r] < graph.spare[r]
-            and r != reduced.matched[t]
-            and _usable(graph, reduced, e, level, t)
-        ):
-            _shift_along_path(reduced, search, depth, r)
-            return True
-    return False
-
-
-@njit(cache=True)
 def _shift_along_path(reduced, search, depth, free_rotation):
     """The deepest trainee takes the free place; each trainee above takes the place its successor left."""
     deepest = search.path_t[depth]

@@ -23,7 +23,6 @@ from heft.engines.cct.rules import (
     NOTICE_WEEKS,
     OUT_KINDS,
     STANDARD_WTES,
-    add_months,
     counts_by_default,
     percent,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "Stretch",
     "TimeOut",
     "absence_review",
-    "add_months",
     "cct_date",
     "counts_by_default",
     "curriculum_check",

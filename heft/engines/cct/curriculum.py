@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 
-from heft.engines.cct.rules import FINAL_YEAR_GP_MONTHS_MINIMUM, GP_MONTHS_MINIMUM, MONTHS_WTE, add_months
+from heft.engines.cct.rules import FINAL_YEAR_GP_MONTHS_MINIMUM, GP_MONTHS_MINIMUM, MONTHS_WTE
+from heft.engines.dates import add_months
 
 FINAL_YEAR_MONTHS = 12
 ROUNDING_MONTHS = 1  # placements of whole calendar months add up to a little more or less than 36

@@ -23,13 +23,13 @@ from heft.engines.cct.rules import (
     REVIEW_WINDOW_MONTHS,
     REVIEW_WORKING_DAYS,
     STANDARD_WTES,
-    add_months,
     is_absence,
     long_date,
     percent,
     working_days,
 )
 from heft.engines.cct.spec import CctSpec, LtftChange, TimeOut
+from heft.engines.dates import add_months
 
 DAY = datetime.timedelta(days=1)
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from heft.engines.cct.estimate import _segments  # the estimate's day rates: sharing them keeps the two agreed
-from heft.engines.cct.rules import add_months
 from heft.engines.cct.spec import CctSpec
+from heft.engines.dates import add_months
 
 DAY = datetime.timedelta(days=1)
 

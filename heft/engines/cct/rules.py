@@ -8,7 +8,6 @@ absent when the trainee would normally be at work triggers a review); NHS Englan
 patterns 80%, 70%, 60% and 50% of full time; 16 weeks' notice of a change).
 """
 
-import calendar
 import datetime
 from fractions import Fraction
 
@@ -45,13 +44,6 @@ def counts_by_default(kind: str) -> bool:
 def is_absence(kind: str, counts: bool) -> bool:
     """Absence for the 14-day review: all time out except out-of-programme time approved towards training."""
     return not (kind in OUT_OF_PROGRAMME and counts)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month `months` later (or earlier), clipped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def working_days(start: datetime.date, end: datetime.date) -> int:

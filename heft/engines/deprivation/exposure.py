@@ -3,20 +3,15 @@ practices, in practices of each IMD quintile, and in innovative posts; and summa
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import statistics
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+from heft.engines.dates import add_months
+
 QUINTILES = (1, 2, 3, 4, 5, None)  # None: a practice with no deprivation figures
 KINDS = ("gp", "innovative", "hospital")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def calendar_months(start: datetime.date, end: datetime.date) -> float:

@@ -1,31 +1,12 @@
 """What the teaching views share."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from heft.accounts.permissions import Perm, has_perm
+from heft.accounts.permissions import Perm
 
 TEACHING_PERMS = (Perm.ATTEND_SESSIONS, Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE, Perm.VIEW_ATTENDANCE)
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
-
-
-def requires_any(*perms: Perm):
-    """Signed-in users holding at least one of `perms`; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(has_perm(request.user, perm) for perm in perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.heft_access = " or ".join(perms)
-        return wrapped
-
-    return decorator
 
 
 def int_or_none(value) -> int | None:

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from heft.accounts.access import requires
+from heft.accounts.access import requires, requires_any
 from heft.accounts.permissions import Perm, has_perm
 from heft.core.forms import add_service_error
 from heft.teaching import forms, selectors, services
 from heft.teaching.models import TeachingSession
-from heft.teaching.views.common import GET, GET_POST, TEACHING_PERMS, form_status, posted, requires_any
+from heft.teaching.views.common import GET, GET_POST, TEACHING_PERMS, form_status, posted
 
 
 @requires_any(*TEACHING_PERMS)

@@ -19,12 +19,12 @@ from heft.engines.cct import (
     Slot,
     Stretch,
     TimeOut,
-    add_months,
     cct_date,
     placement_dates,
     replan,
     spec_from_dict,
 )
+from heft.engines.dates import add_months
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
