@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "heft.privacy",
     "heft.setup",
     "heft.people",
+    "heft.home",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,6 +5,7 @@ from heft.accounts import views as account_views
 from heft.api.api import api_urls
 from heft.core import views as core_views
 from heft.core.admin import put_third_party_admins_behind_permissions
+from heft.home import views as home_views
 
 handler400 = "heft.core.views.bad_request"
 handler403 = "heft.core.views.permission_denied"
@@ -16,7 +17,8 @@ admin.site.site_title = "HEFT Hub admin"
 put_third_party_admins_behind_permissions()
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
+    path("home/", include("heft.home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     # Before django-allauth's own: its page for adding and changing email addresses is closed.
     path("accounts/email/", account_views.email_address, name="account_email"),

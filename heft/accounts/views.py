@@ -1,11 +1,11 @@
 from django import forms
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires, signed_in
-from heft.accounts.models import ApiToken
 from heft.accounts.permissions import Perm
+from heft.accounts.selectors import api_tokens_of, own_api_token_or_404
 from heft.accounts.services import api_token_create, api_token_revoke
 
 
@@ -24,7 +24,7 @@ def api_tokens(request):
     if request.method == "POST" and form.is_valid():
         _, new_token = api_token_create(name=form.cleaned_data["name"], by=request.user)
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = api_tokens_of(request.user)
     status = 400 if form.errors else 200
     context = {"form": form, "tokens": tokens, "new_token": new_token}
     return render(request, "accounts/api_tokens.jinja", context, status=status)
@@ -33,7 +33,7 @@ def api_tokens(request):
 @requires(Perm.USE_API_TOKENS)
 @require_POST
 def api_token_revoke_view(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = own_api_token_or_404(request.user, pk)
     api_token_revoke(token=token, by=request.user)
     return redirect("accounts:api_tokens")
 

@@ -35,3 +35,31 @@ def grouped_bar_svg(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def grouped_barh_svg(
+    categories: list[str], series: dict[str, list[float]], *, title: str, xlabel: str, ylabel: str
+) -> bytes:
+    """A grouped bar chart on its side: one row per category, its name on the y axis, where a long name has
+    room; the legend below the plot, outside it, so it covers no bar; the height grows with the rows."""
+    count = max(len(series), 1)
+    height = 1.9 + max(len(categories), 1) * (0.12 * count + 0.16)
+    figure = Figure(figsize=(7, height), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    bar = 0.8 / count
+    for index, (label, values) in enumerate(series.items()):
+        positions = [i - 0.4 + bar * (index + 0.5) for i in range(len(categories))]
+        axes.barh(positions, values, height=bar, label=label, color=PALETTE[index % len(PALETTE)])
+    axes.set_yticks(range(len(categories)), categories)
+    axes.invert_yaxis()  # the first category at the top, in the order of the table beside it
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.xaxis.grid(True, color="#d8dde0")
+    axes.set_axisbelow(True)
+    figure.suptitle(title)
+    if len(series) > 1:
+        figure.legend(loc="outside lower center", ncols=count, frameon=False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()

@@ -12,7 +12,6 @@ production unless told otherwise.
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime
 import hashlib
 import importlib
@@ -35,6 +34,7 @@ from faker import Faker
 from heft.accounts.models import Role, RoleAssignment, User
 from heft.accounts.permissions import STAFF_ROLES
 from heft.community.models import Mentor, MentorAssignment
+from heft.engines.dates import add_months
 from heft.practices.models import Practice
 from heft.programmes.models import Post, PostCategory, Region, Rotation, RotationSlot, School, TrainingScheme
 from heft.trainees.models import Interruption, LtftChange, Placement, ProgrammeMembership, Trainee
@@ -148,12 +148,6 @@ def sync_rows(
     if to_update:
         model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
     return result
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def first_wednesday_of_august(year: int) -> datetime.date:

@@ -8,23 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from heft.accounts.access import public
-from heft.accounts.models import Role
-from heft.accounts.permissions import roles_of
-from heft.content.selectors import news_visible
 
 logger = logging.getLogger(__name__)
-HOME_NEWS_ITEMS = 3
-
-
-@public
-@require_http_methods(["GET", "HEAD"])
-def home(request):
-    """The public programme's front page; signed-in users also see their roles and their pages."""
-    context = {
-        "roles": sorted(Role(r).label for r in roles_of(request.user)),
-        "news": news_visible()[:HOME_NEWS_ITEMS],
-    }
-    return render(request, "core/home.jinja", context)
+# The home page is heft.home's: it gathers from apps above this one.
 
 
 @public

@@ -11,8 +11,7 @@ from heft.accounts.permissions import Perm
 from heft.api.auth import require
 from heft.api.pagination import Pagination
 from heft.api.schemas import API_ERRORS, PostOut, RegionOut, RotationOut, SchemeOut
-from heft.programmes.models import Post, Region, TrainingScheme
-from heft.programmes.selectors import rotations_list
+from heft.programmes.selectors import posts_list, regions_list, rotations_with_slots, schemes_with_localities
 
 router = Router(tags=["programmes"])
 ERRORS = API_ERRORS
@@ -28,31 +27,21 @@ def _operation_id(name: str) -> str:
 @paginate(Pagination)
 def list_regions(request):
     require(request, Perm.VIEW_PROGRAMMES)
-    return Region.objects.order_by("name")
+    return regions_list()
 
 
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS}, operation_id=_operation_id("list_schemes"))
 @paginate(Pagination)
 def list_schemes(request, region: str = ""):
     require(request, Perm.VIEW_PROGRAMMES)
-    schemes = (
-        TrainingScheme.objects.select_related("region", "school")
-        .prefetch_related("localities")
-        .order_by("name")
-    )
-    return schemes.filter(region__code=region) if region else schemes
+    return schemes_with_localities(region_code=region)
 
 
 @router.get("/posts", response={200: list[PostOut], **ERRORS}, operation_id=_operation_id("list_posts"))
 @paginate(Pagination)
 def list_posts(request, scheme: str = ""):
     require(request, Perm.VIEW_PROGRAMMES)
-    posts = Post.objects.select_related("category", "subtype", "scheme", "practice").order_by("post_number")
-    return posts.filter(scheme__code=scheme) if scheme else posts
-
-
-def _rotations(**filters):
-    return rotations_list(**filters).prefetch_related("slots__post__category")
+    return posts_list(scheme_code=scheme)
 
 
 @router.get(
@@ -61,7 +50,7 @@ def _rotations(**filters):
 @paginate(Pagination)
 def list_rotations(request, scheme: str = "", intake: str = "", heft_only: bool = False):
     require(request, Perm.VIEW_PROGRAMMES)
-    return _rotations(scheme_code=scheme, intake=intake, heft_only=heft_only)
+    return rotations_with_slots(scheme_code=scheme, intake=intake, heft_only=heft_only)
 
 
 @router.get(
@@ -69,4 +58,4 @@ def list_rotations(request, scheme: str = "", intake: str = "", heft_only: bool 
 )
 def get_rotation(request, code: str):
     require(request, Perm.VIEW_PROGRAMMES)
-    return get_object_or_404(_rotations(), code=code)
+    return get_object_or_404(rotations_with_slots(), code=code)

@@ -12,11 +12,12 @@ from heft.programmes.forms import RotationAvailabilityForm, RotationFilterForm
 from heft.programmes.models import Rotation, TrainingScheme
 from heft.programmes.selectors import (
     can_manage_rotation,
+    manages_any_scheme,
     regions_with_schemes,
     rotation_check_slots,
+    rotation_withdrawal_preview,
     rotations_list,
     schemes_list,
-    schemes_managed_by,
 )
 from heft.programmes.selectors import (
     rotation_detail as select_rotation,
@@ -59,7 +60,7 @@ def rotation_list(request):
         "page": paginate(request, rotations),
         "schemes": schemes_list(),
         "filters": filters,
-        "manages_rotations": schemes_managed_by(request.user).exists(),
+        "manages_rotations": manages_any_scheme(request.user),
     }
     return render(request, "programmes/rotation_list.jinja", context)
 
@@ -79,6 +80,13 @@ def rotation_availability(request, code: str):
     if not can_manage_rotation(request.user, rotation):
         raise Http404  # Out of scope looks the same as absent.
     form = RotationAvailabilityForm(request.POST)
+    if form.is_valid() and _withdrawing_unconfirmed(request, rotation, form):
+        context = {
+            "rotation": rotation,
+            "form": form,
+            "consequences": rotation_withdrawal_preview(rotation),
+        }
+        return render(request, "programmes/rotation_withdraw_confirm.jinja", context)
     if form.is_valid():
         try:
             rotation = rotation_set_availability(rotation=rotation, by=request.user, **form.cleaned_data)
@@ -92,6 +100,13 @@ def rotation_availability(request, code: str):
     return render(
         request, "programmes/rotation_detail.jinja", _detail_context(request, rotation, form), status=400
     )
+
+
+def _withdrawing_unconfirmed(request, rotation: Rotation, form: RotationAvailabilityForm) -> bool:
+    """Withdrawing asks first, showing what it touches: the page posts `confirm` once it has been seen."""
+    withdrawing = form.cleaned_data["availability"] == Rotation.Availability.WITHDRAWN
+    already = rotation.availability == Rotation.Availability.WITHDRAWN
+    return withdrawing and not already and request.POST.get("confirm") != "yes"
 
 
 def _detail_context(request, rotation: Rotation, form: RotationAvailabilityForm) -> dict:

@@ -15,13 +15,13 @@ from django.utils import timezone
 from heft.accounts.models import Role, RoleAssignment, User
 from heft.core.demo import (
     SCHEMES,
-    add_months,
     email_part,
     intake_start,
     placement_row,
     rotation_followed,
     sync_rows,
 )
+from heft.engines.dates import add_months
 from heft.trainees.models import (
     CurriculumRequirement,
     Interruption,

@@ -12,6 +12,7 @@ from tests.security import (
     matrix_community,
     matrix_content,
     matrix_core,
+    matrix_home,
     matrix_people,
     matrix_practices,
     matrix_preferencing,
@@ -43,6 +44,7 @@ APP_MATRICES = [
     matrix_uploads,
     matrix_setup_api,
     matrix_people,
+    matrix_home,
 ]
 URL_KWARGS: dict[str, dict[str, str]] = {}
 BODIES: dict[str, object] = {}

@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from heft.preferencing.models import AllocationRun, Offer, PreferenceWindow
+from heft.preferencing.models import AllocationRun, Offer, PreferenceWindow, RunRequest
 
 URL_KWARGS: dict[str, dict[str, str]] = {
     "preferencing:rank": {"pk": "window_pk"},
@@ -16,6 +16,7 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "preferencing:offer_give_up": {"pk": "accepted_offer_pk"},
     "preferencing:window_detail": {"pk": "window_pk"},
     "preferencing:window_close": {"pk": "window_pk"},
+    "preferencing:window_reopen": {"pk": "window_pk"},
     "preferencing:window_remind": {"pk": "window_pk"},
     "preferencing:run_create": {"pk": "window_pk"},
     "preferencing:refill": {"pk": "window_pk"},
@@ -26,6 +27,7 @@ URL_KWARGS: dict[str, dict[str, str]] = {
     "preferencing:place_by_hand": {"pk": "window_pk", "membership_pk": "membership_a2_pk"},
     "preferencing:window_export": {"pk": "window_pk", "what": "export_what", "fmt": "export_fmt"},
     "preferencing:run_detail": {"pk": "run_pk"},
+    "preferencing:run_request": {"pk": "run_request_pk"},
     "api:get_my_preferences": {"window_id": "window_pk"},
     "api:put_my_preferences": {"window_id": "window_pk"},
     "api:list_runs": {"window_id": "window_pk"},
@@ -70,9 +72,14 @@ def kwargs(world) -> dict[str, str]:
         window=window, run=run, trainee=world.trainee_a, rotation=world.rotation_a,
         respond_by=now + datetime.timedelta(days=7),
     )  # fmt: skip
+    run_request = RunRequest.objects.create(
+        window=window, kind=AllocationRun.Kind.INITIAL, mechanism="serial-dictatorship", status="ready",
+        run=run, progress_total=4, progress_done=4, requested_by=world.user("national_admin"),
+    )  # fmt: skip
     return {
         "window_pk": window.pk,
         "run_pk": run.pk,
+        "run_request_pk": run_request.pk,
         "offer_pk": offer.pk,
         "accepted_offer_pk": _accepted_offer(world).pk,
         "membership_a2_pk": world.trainee_a2.memberships.get().pk,

@@ -220,6 +220,9 @@ CASES = [
         what="'offers'",
         fmt="'csv'",
     ),
+    # The chase list of who has not submitted, downloaded from the home page.
+    read("window", "home:window_chase_csv", [REGIONAL, TPD], NATIONAL, pk="window_b.pk"),
+    read("window", "home:window_chase_csv", [TPD], REGIONAL, pk="window_a2.pk"),
     write(
         "membership",
         "preferencing:membership_interrupt",
