@@ -4,6 +4,8 @@ Each belongs to a region, or to no region (national content, which only national
 shows on the public site until an editor publishes it; a news item shows only between its two dates.
 """
 
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -78,6 +80,12 @@ class NewsItem(ContentItem):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+    def dates_place(self, day: datetime.date) -> str:
+        """Where `day` falls against the show dates: "before", "within" or "after" them."""
+        if day < self.show_from:
+            return "before"
+        return "after" if day > self.show_until else "within"
 
 
 class Testimonial(ContentItem):

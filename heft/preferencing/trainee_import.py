@@ -10,6 +10,11 @@ The file
   Forenames"; without a comma the last word is the surname); Email; Scheme (its code or its name); Intake
   (YYYY-MM); National rank; Score; HEFT interest (yes/no). Optional: Start date (DD/MM/YYYY or YYYY-MM-DD).
 
+Rows for a scheme the importer does not manage (a national export holds every scheme) are left out, never
+written, but only once the importer has agreed to leave out exactly those rows: until then the import raises
+OtherSchemesInFile (an ImportRejected listing them) and writes nothing. Rows with any other problem refuse the
+whole file, as below.
+
 What it writes: nothing unless every row is valid; then, in one transaction, with an audit event for each
 record created or changed (unchanged rows write nothing, so importing the same file twice changes nothing):
 - Trainee, found by GMC number: created, or its names corrected. An import never changes a trainee's email:
@@ -34,7 +39,7 @@ and invitation.sent.
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -70,7 +75,7 @@ from heft.programmes.models import TrainingScheme
 from heft.trainees.models import ProgrammeMembership, Trainee
 
 MAX_ROWS = 10_000  # a national intake is a few thousand; more than this is the wrong file
-__all__ = ["FILE_ROW", "ImportRejected", "RowError", "trainees_import"]
+__all__ = ["FILE_ROW", "ImportRejected", "OtherSchemesInFile", "RowError", "SkippedRow", "trainees_import"]
 
 HeftMode = ProgrammeMembership.HeftMode
 
@@ -94,6 +99,28 @@ class Change:
         return f"{text}: {details}" if details else text
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row left out because it is for a scheme the importer does not manage."""
+
+    row: int
+    scheme: str
+    reason: str
+
+
+class OtherSchemesInFile(ImportRejected):
+    """Every row for the importer's schemes is valid, but the file also has rows for schemes they do not
+    manage: nothing was written. Importing again with `agreed_skips` naming exactly these rows leaves them
+    out and writes the rest."""
+
+    def __init__(self, skipped: list[SkippedRow], rows_to_import: int):
+        super().__init__(
+            [RowError(s.row, "Scheme", f"You cannot import trainees into {s.scheme}.") for s in skipped]
+        )
+        self.skipped = skipped
+        self.rows_to_import = rows_to_import
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -113,41 +140,61 @@ class ImportSummary:
     sign_ins_created: int = 0
     invitations_sent: int = 0
     changes: list[Change] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.changes)
 
     def __str__(self):
+        count = len(self.skipped)
+        read = f"{self.rows + count} rows read"
+        read += f", {count} of them for other schemes and left out." if count else "."
         if not self.changed:
-            return f"{self.rows} rows read. Nothing changed: every row matches the records already held."
+            return f"{read} Nothing changed: every row matches the records already held."
         return (
-            f"{self.rows} rows read. Trainees: {self.trainees}. Programme memberships: {self.memberships}. "
-            f"Sign-ins created: {self.sign_ins_created}. Invitations sent: {self.invitations_sent}."
+            f"{read} Trainees: {self.trainees}. Programme memberships: "
+            f"{self.memberships}. Sign-ins created: {self.sign_ins_created}. "
+            f"Invitations sent: {self.invitations_sent}."
         )
 
 
 # --- the public entry point ---------------------------------------------------------------------------------
 
 
-def trainees_import(*, data: bytes, filename: str, by, allowed_scheme_ids: set[int] | None) -> ImportSummary:
+def trainees_import(
+    *,
+    data: bytes,
+    filename: str,
+    by,
+    allowed_scheme_ids: set[int] | None,
+    agreed_skips: Collection[int] = (),
+) -> ImportSummary:
     """Check every row of the file, then write all of it or none. Raises ImportRejected listing every
-    problem. `allowed_scheme_ids` are the schemes `by` may import into (None: all England)."""
+    problem. `allowed_scheme_ids` are the schemes `by` may import into (None: all England). Rows for other
+    schemes raise OtherSchemesInFile unless `agreed_skips` are exactly their row numbers: then they are
+    left out and the rest is written."""
     headings, rows = read_table(data, filename, what="trainees", max_rows=MAX_ROWS)
     columns, errors = _map_headings(headings)
-    entries, row_errors = _parse_rows(rows, columns, allowed_scheme_ids)
+    entries, skipped, row_errors = _parse_rows(rows, columns, allowed_scheme_ids)
     errors += row_errors + _check_within_file(entries, columns)
     existing = _Existing.load(entries)
     errors += _check_against_records(entries, existing, columns)
     if errors:
         raise ImportRejected(errors)
+    if skipped and not entries:
+        raise refuse(NONE_MANAGED)
+    if skipped and {s.row for s in skipped} != set(agreed_skips):
+        raise OtherSchemesInFile(skipped, rows_to_import=len(entries))
+    summary = ImportSummary(filename=filename, rows=len(entries), skipped=skipped)
     try:
         with transaction.atomic():
-            return _write(entries, existing, by, ImportSummary(filename=filename, rows=len(entries)))
+            return _write(entries, existing, by, summary)
     except IntegrityError as error:  # another import or edit of the same people got there first
         raise refuse(CHANGED_MEANWHILE) from error
 
 
+NONE_MANAGED = "Every row is for a scheme you do not manage: there is nothing for you to import."
 CHANGED_MEANWHILE = (
     "Some of these trainees were changed while the file was being imported, so nothing was saved. "
     "Upload the file again."
@@ -307,7 +354,7 @@ PARSERS: dict[str, Callable] = {
 
 
 class SchemeFinder:
-    """Schemes by code or name (any case), refusing those the importer may not write to."""
+    """Schemes by code or name (any case), and which of them the importer may write to."""
 
     def __init__(self, allowed_scheme_ids: set[int] | None):
         self.allowed = allowed_scheme_ids
@@ -321,17 +368,36 @@ class SchemeFinder:
         scheme = self.by_key.get(str(value).strip().lower())
         if scheme is None:
             raise BadValue(f"There is no scheme with the code or name {show(value)}.")
-        if self.allowed is not None and scheme.pk not in self.allowed:
-            raise BadValue(f"You cannot import trainees into {scheme.name}.")
+        return scheme
+
+    def not_managed(self, value) -> TrainingScheme | None:
+        """The row's scheme when it is one the importer does not manage (the row is then left out)."""
+        scheme = self.by_key.get(str(value).strip().lower()) if not is_blank(value) else None
+        if scheme is None or self.allowed is None or scheme.pk in self.allowed:
+            return None
         return scheme
 
 
-def _parse_rows(rows: Rows, columns: Columns, allowed_scheme_ids) -> tuple[list[Entry], list[RowError]]:
-    parsers = {**PARSERS, "scheme": SchemeFinder(allowed_scheme_ids)}
+NOT_MANAGED = "Not one of the schemes you manage"
+
+
+def _parse_rows(
+    rows: Rows, columns: Columns, allowed_scheme_ids
+) -> tuple[list[Entry], list[SkippedRow], list[RowError]]:
+    """The rows for the importer's schemes, checked; those for other schemes, left out unchecked (the
+    importer cannot correct another scheme's rows)."""
+    finder = SchemeFinder(allowed_scheme_ids)
+    parsers = {**PARSERS, "scheme": finder}
     if "forenames" in columns and "surname" in columns:
         columns = {k: v for k, v in columns.items() if k != "name"}
-    entries, errors = [], []
+    scheme_index = columns["scheme"][0] if "scheme" in columns else None
+    entries, skipped, errors = [], [], []
     for number, values in rows:
+        if scheme_index is not None and scheme_index < len(values):
+            other = finder.not_managed(values[scheme_index])
+            if other is not None:
+                skipped.append(SkippedRow(number, other.name, NOT_MANAGED))
+                continue
         entry = Entry(row=number)
         for key, (index, heading) in columns.items():
             value = values[index] if index < len(values) else None
@@ -343,7 +409,7 @@ def _parse_rows(rows: Rows, columns: Columns, allowed_scheme_ids) -> tuple[list[
             except BadValue as error:
                 errors.append(RowError(number, heading, str(error)))
         entries.append(entry)
-    return entries, errors
+    return entries, skipped, errors
 
 
 # --- across rows and against the records --------------------------------------------------------------------

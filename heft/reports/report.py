@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import matplotlib
 from django.utils import timezone
 
-from heft.core.charts import grouped_bar_svg
+from heft.core.charts import grouped_barh_svg
 from heft.engines.deprivation.exposure import QUINTILES
 from heft.reports.selectors import (
     GROUPINGS,
@@ -53,9 +53,10 @@ def equity_report(
 
 
 def _svg(categories, series, **labels) -> bytes:
-    """The shared chart, with its text kept as text: a tenth of the size of text drawn as paths."""
+    """The shared chart on its side (scheme and region names need the room), with its text kept as text: a
+    tenth of the size of text drawn as paths."""
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        return grouped_bar_svg(categories, series, **labels)
+        return grouped_barh_svg(categories, series, **labels)
 
 
 def as_data_uri(svg: bytes) -> str:
@@ -74,8 +75,8 @@ def deep_end_chart(report: EquityReport) -> str:
         groups,
         series,
         title="Months in Deep End practices (median, whole-time equivalent)",
-        xlabel=GROUPINGS[report.by],
-        ylabel="Months",
+        xlabel="Months",
+        ylabel=GROUPINGS[report.by],
     )
     return as_data_uri(svg)
 
@@ -87,8 +88,8 @@ def quintile_chart(report: EquityReport) -> str:
         [f"Q{q}" if q else "No data" for q in QUINTILES],
         series,
         title="Months in GP practices by IMD quintile (mean per trainee; Q1 most deprived)",
-        xlabel="National IMD quintile of the practice",
-        ylabel="Months",
+        xlabel="Months",
+        ylabel="National IMD quintile of the practice",
     )
     return as_data_uri(svg)
 

@@ -5,6 +5,8 @@
   of it, its label or its parent), follow the previous one in the page's order and not be hidden behind
   other content such as a sticky header. Every element that can take focus must be reached (a radio group
   is one stop). On a page with a header, the skip link comes first and moves focus into the main content.
+- Markup (1.3.1, 4.1.2): each id used once, every label and ARIA reference naming an element on the page,
+  no markup shown as text (tests/markup_checks.py).
 - Target size (2.5.8): every pointer target is at least 24 by 24 CSS pixels, or a 24 px circle centred on
   it touches no other target; links inside a sentence are exempt, as the criterion allows.
 
@@ -12,6 +14,7 @@ Each check returns a list of problems (empty when the page passes), so that one 
 """
 
 from tests.browser.conftest import WCAG_TAGS, axe_violations
+from tests.markup_checks import markup_problems
 
 TABBABLE = (
     "a[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [contenteditable], "
@@ -214,11 +217,18 @@ def horizontal_scroll(page) -> list[str]:
     )
 
 
+def check_markup(page) -> list[str]:
+    """Ids used once, labels and ARIA references naming an element on the page, and no markup shown as
+    text (tests/markup_checks.py), on the page as the browser holds it: after its scripts, and with a form's
+    errors when it was sent back."""
+    return markup_problems(page.content())
+
+
 def check_page(page, *, phone: bool, from_top: bool = True) -> list[str]:
     """Every check on the page as it stands. At phone width the keyboard is checked for the first stops
     only, where the folded header menu is: the rest of a page keeps its order and focus styles at any width,
     and tabbing through every page twice would double the run."""
-    problems = axe_violations(page, tags=WCAG_TAGS) + check_target_size(page)
+    problems = axe_violations(page, tags=WCAG_TAGS) + check_target_size(page) + check_markup(page)
     if phone:
         problems += horizontal_scroll(page)
     return problems + check_keyboard(page, from_top=from_top, max_tabs=PHONE_TABS if phone else MAX_TABS)

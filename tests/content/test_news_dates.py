@@ -4,6 +4,7 @@ sitemap or API answer outside them."""
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from heft.content.selectors import news_visible
@@ -114,3 +115,59 @@ def test_news_cannot_end_before_it_starts(world):
     )
     with pytest.raises(ValidationError, match="on or after"):
         item.full_clean()
+
+
+# --- what the editor is told ------------------------------------------------------------------------------
+
+
+def long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def told(response) -> list[str]:
+    """The messages a request left for the next page."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+SHOWS_LATER = "it will show on the public site from {from}"
+ENDED = "it is not showing on the public site: its show dates ended on {until}"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message", "on_the_site_today"),
+    [
+        (1, 10, f"The news item is published: {SHOWS_LATER}.", f"No: {SHOWS_LATER}"),
+        (-10, -1, f"The news item is published: {ENDED}.", f"No: {ENDED}"),
+        (-1, 10, "The news item is published: it is on the public site.", "Yes: "),
+    ],
+    ids=["starts tomorrow", "ended yesterday", "showing"],
+)
+def test_publishing_says_when_the_news_shows(world, client_for, start, end, message, on_the_site_today):
+    item = NewsFactory(
+        region=world.region_a,
+        is_published=False,
+        show_from=days_from_today(start),
+        show_until=days_from_today(end),
+    )
+    lead = client_for("regional_lead")
+    dates = {"from": long_date(item.show_from), "until": long_date(item.show_until)}
+    response = lead.post(reverse("content:news_publish", kwargs={"pk": item.pk}), {"published": "1"})
+    assert told(response) == [message.format(**dates)]
+    page = lead.get(reverse("content:news_manage", kwargs={"pk": item.pk})).content.decode()
+    assert on_the_site_today.format(**dates) in page
+
+
+def test_saving_published_news_for_later_says_when_it_shows(world, client_for):
+    item = NewsFactory(region=world.region_a, show_from=days_from_today(3), show_until=days_from_today(9))
+    form = {
+        "region": world.region_a.pk,
+        "title": item.title,
+        "summary": item.summary,
+        "body": item.body,
+        "publish_date": item.publish_date.strftime("%d/%m/%Y"),
+        "show_from": item.show_from.strftime("%d/%m/%Y"),
+        "show_until": item.show_until.strftime("%d/%m/%Y"),
+        "action": "save",
+    }
+    response = client_for("regional_lead").post(reverse("content:news_edit", kwargs={"pk": item.pk}), form)
+    assert told(response) == [f"Saved. It will show on the public site from {long_date(item.show_from)}."]

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from heft.preferencing import trainee_import
 from heft.preferencing.trainee_import import FILE_ROW, ImportRejected, trainees_import
 from heft.trainees.models import ProgrammeMembership, Trainee
 from tests import factories as f
+from tests.pages import page_text
 
 HEADER = [
     "GMC number",
@@ -466,6 +468,101 @@ def test_schemes_outside_the_importers_scope_are_refused(world):
         "You cannot import trainees into Scheme B.",
     )
     assert run(world, csv_bytes([person(1)]), allowed={world.scheme_a.pk}).trainees.created == 1
+
+
+# --- rows for schemes the importer does not manage ----------------------------------------------------------
+
+
+def national_export() -> bytes:
+    """Rows 2 and 4 are scheme A's, rows 3 and 5 scheme B's (row 5's email is bad: not A's to correct)."""
+    people = [person(1), person(2, Scheme="scheme-b"), person(3), person(4, Scheme="Scheme B", Email="x")]
+    return csv_bytes(people)
+
+
+def imported_trainees() -> set[str]:
+    return set(Trainee.objects.filter(gmc_number__startswith="95").values_list("gmc_number", flat=True))
+
+
+def test_rows_for_other_schemes_are_listed_and_nothing_is_written_until_agreed(world):
+    events = AuditEvent.objects.count()
+    with pytest.raises(trainee_import.OtherSchemesInFile) as caught:
+        run(world, national_export(), allowed={world.scheme_a.pk})
+    found = caught.value
+    assert [(s.row, s.scheme, s.reason) for s in found.skipped] == [
+        (3, "Scheme B", "Not one of the schemes you manage"),
+        (5, "Scheme B", "Not one of the schemes you manage"),
+    ]
+    assert found.rows_to_import == 2
+    assert not imported_trainees() and AuditEvent.objects.count() == events
+
+
+def test_agreeing_to_leave_them_out_imports_the_rest_with_audit(world):
+    summary = trainees_import(
+        data=national_export(),
+        filename="export.csv",
+        by=world.user("regional_lead"),
+        allowed_scheme_ids={world.scheme_a.pk},
+        agreed_skips=[3, 5],
+    )
+    assert imported_trainees() == {"9500001", "9500003"}
+    assert [s.row for s in summary.skipped] == [3, 5]
+    assert "4 rows read, 2 of them for other schemes and left out. Trainees: 2 new" in str(summary)
+    imported = AuditEvent.objects.filter(verb="membership.imported")
+    assert imported.count() == 2 and {e.actor_id for e in imported} == {world.user("regional_lead").pk}
+
+
+def test_agreement_to_other_rows_is_asked_again(world):
+    with pytest.raises(trainee_import.OtherSchemesInFile):
+        trainees_import(
+            data=national_export(),
+            filename="export.csv",
+            by=world.user("national_admin"),
+            allowed_scheme_ids={world.scheme_a.pk},
+            agreed_skips=[3],  # row 5 was not agreed to
+        )
+    assert not imported_trainees()
+
+
+def test_other_problems_still_refuse_the_whole_file_listing_each(world):
+    people = [person(1, Email="not an address"), person(2, Scheme="scheme-b"), person(3, Score="lots")]
+    errors = rejected(world, csv_bytes(people), allowed={world.scheme_a.pk})
+    assert where(errors) == {(2, "Email"), (4, "Score")}
+
+
+def test_a_file_with_no_rows_for_the_importers_schemes_is_refused(world):
+    [error] = rejected(world, csv_bytes([person(1, Scheme="scheme-b")]), allowed={world.scheme_a.pk})
+    assert "Every row is for a scheme you do not manage" in error.message
+
+
+def test_the_page_previews_the_rows_left_out_and_imports_the_rest_on_confirming(world, client_for):
+    lead = client_for("scheme_admin")
+    url = reverse("preferencing:trainee_import")
+    preview = lead.post(url, {"file": SimpleUploadedFile("export.csv", national_export())})
+    assert preview.status_code == 200
+    page = page_text(preview)
+    assert "export.csv has 2 rows for schemes you do not manage. They will be left out." in page
+    assert re.search(r"Row </span>3</td>\s*<td[^>]*><span[^>]*>Scheme </span>Scheme B</td>", page)
+    assert "Import the 2 rows for your schemes" in page
+    assert not imported_trainees()
+
+    token = re.search(r'name="upload" value="([^"]+)"', page).group(1)
+    done = lead.post(url, {"upload": token})
+    assert done.status_code == 200
+    assert "Left out, for schemes you do not manage: rows 3, 5." in page_text(done)
+    assert imported_trainees() == {"9500001", "9500003"}
+    again = lead.post(url, {"upload": token})  # the same confirmation twice imports once
+    assert again.status_code == 400 and "no longer waiting to be imported" in page_text(again)
+
+
+def test_leaving_the_preview_imports_nothing(world, client_for):
+    lead = client_for("scheme_admin")
+    url = reverse("preferencing:trainee_import")
+    page = page_text(lead.post(url, {"file": SimpleUploadedFile("export.csv", national_export())}))
+    token = re.search(r'name="upload" value="([^"]+)"', page).group(1)
+    assert lead.get(url).status_code == 200  # Cancel
+    response = lead.post(url, {"upload": token})
+    assert response.status_code == 400
+    assert not imported_trainees()
 
 
 def test_file_level_errors_use_row_zero(world):
