@@ -150,3 +150,22 @@ def may_publish_national(user) -> bool:
 def content_history(item: Model) -> QuerySet[AuditEvent]:
     """Every audited change to one piece of content, newest first."""
     return AuditEvent.objects.filter(target_type=item._meta.label_lower, target_id=str(item.pk))
+
+
+# --- for the home pages ------------------------------------------------------------------------------------
+
+
+def news_since(since: datetime.datetime) -> list[NewsItem]:
+    """News on the site today that was not there at `since`: shown from a later day, or written after it."""
+    news = news_visible().filter(Q(show_from__gt=timezone.localtime(since).date()) | Q(created_at__gt=since))
+    return list(news)
+
+
+def drafts_managed_by(user) -> list:
+    """The editor's unpublished pages, news and testimonials, the most recently changed first."""
+    drafts = [
+        item
+        for model in (Page, NewsItem, Testimonial)
+        for item in content_managed_by(user, model).filter(is_published=False)
+    ]
+    return sorted(drafts, key=lambda item: item.updated_at, reverse=True)

@@ -10,6 +10,7 @@ from django.forms import ModelForm
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import public, requires
@@ -207,7 +208,12 @@ def item_edit(request, kind: str, pk: int):
 def item_manage(request, kind: str, pk: int):
     kind = KINDS[kind]
     item = _managed_or_404(request, kind, pk)
-    context = {"kind": kind, "item": item, "history": content_history(item).select_related("actor")}
+    context = {
+        "kind": kind,
+        "item": item,
+        "where_shown": _where_shown(item),
+        "history": content_history(item).select_related("actor"),
+    }
     return render(request, "content/manage/detail.jinja", context)
 
 
@@ -220,9 +226,26 @@ def item_publish(request, kind: str, pk: int):
     if choice not in {"1", "0"}:
         raise BadRequest("Choose to publish or unpublish.")
     item = content_set_published(item=item, published=choice == "1", by=request.user)
-    done = "published: it is on the public site" if item.is_published else "unpublished: it is off the site"
+    done = f"published: it {_where_shown(item)}" if item.is_published else "unpublished: it is off the site"
     messages.success(request, f"The {kind.label} is {done}.")
     return redirect(kind.url("manage"), pk=item.pk)
+
+
+ON_THE_SITE = "is on the public site"
+
+
+def _where_shown(item) -> str:
+    """Where published content is today: news shows only between its dates (in UK time)."""
+    place = item.dates_place(timezone.localdate()) if isinstance(item, NewsItem) else "within"
+    if place == "before":
+        return f"will show on the public site from {_long_date(item.show_from)}"
+    if place == "after":
+        return f"is not showing on the public site: its show dates ended on {_long_date(item.show_until)}"
+    return ON_THE_SITE
+
+
+def _long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _managed_or_404(request, kind: Kind, pk: int) -> Model:
@@ -243,9 +266,12 @@ def _edit(request, kind: Kind, form, *, save):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            state = (
-                "Your changes are live." if item.is_published else "It is a draft: preview it, then publish."
-            )
+            if not item.is_published:
+                state = "It is a draft: preview it, then publish."
+            elif (where := _where_shown(item)) != ON_THE_SITE:
+                state = f"It {where}."
+            else:
+                state = "Your changes are live."
             messages.success(request, f"Saved. {state}")
             return redirect(kind.url("manage"), pk=item.pk)
     return _form_page(request, kind, form, status=400)

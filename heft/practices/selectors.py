@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from heft.accounts.permissions import Perm, scope_for
 from heft.practices.deep_end import DeepEndPlan, RuleChoice, plan_rule, practices_for_rule
 from heft.practices.models import DataImport, DeepEndRuleApplication, Practice
+from heft.programmes.models import Post
 from heft.trainees.models import Placement
 from heft.trainees.selectors import trainees_visible_to
 
@@ -120,3 +121,65 @@ def deep_end_count() -> int:
 
 def practices_decided_by_hand() -> QuerySet[Practice]:
     return Practice.objects.filter(deep_end_override__isnull=False).order_by("name")
+
+
+# --- for the national admin's home page --------------------------------------------------------------------
+
+DEPRIVATION_SOURCES = (DataImport.Source.FINGERTIPS, DataImport.Source.IOD, DataImport.Source.LSOA_PATIENTS)
+
+
+@dataclass
+class SourceState:
+    """One public data source: its latest load that succeeded, and its latest attempt whatever came of it."""
+
+    source: str
+    label: str
+    loaded: DataImport | None
+    latest: DataImport | None
+
+    @property
+    def last_attempt_failed(self) -> bool:
+        return self.latest is not None and self.latest.status in (
+            DataImport.Status.REFUSED,
+            DataImport.Status.FAILED,
+        )
+
+
+def data_sources_state() -> list[SourceState]:
+    """Every source, in the order they are loaded: two small queries a source, whatever the log holds."""
+    imports = imports_list()
+    return [
+        SourceState(
+            source,
+            label,
+            imports.filter(source=source, status=DataImport.Status.LOADED).order_by("-finished_at").first(),
+            imports.filter(source=source).first(),
+        )
+        for source, label in DataImport.Source.choices
+    ]
+
+
+def deprivation_loaded_after(moment) -> list[DataImport]:
+    """Deprivation data loaded after `moment` (say, after the Deep End rule was last applied)."""
+    loaded = imports_list().filter(
+        source__in=DEPRIVATION_SOURCES, status=DataImport.Status.LOADED, finished_at__gt=moment
+    )
+    return list(loaded)
+
+
+def deep_end_rules_recorded() -> list[str]:
+    """The rules (with their data vintage) that set the practices' Deep End flags as they stand, as each
+    practice records it: what is in force even where no application of a rule was logged here."""
+    rules = Practice.objects.exclude(deep_end_rule="").order_by("deep_end_rule")
+    return list(rules.values_list("deep_end_rule", flat=True).distinct())
+
+
+def practices_needing_a_look(listed: int = 10) -> dict[str, tuple[int, list[Practice]]]:
+    """Practices holding posts whose data needs a look, each kind counted with the first `listed` by name:
+    closed by ODS (`closed`), or with no deprivation figures (`no_deprivation`)."""
+    with_posts = Practice.objects.filter(pk__in=Post.objects.values("practice_id")).order_by("name")
+    kinds = {
+        "closed": with_posts.filter(status=Practice.Status.CLOSED),
+        "no_deprivation": with_posts.filter(imd_decile__isnull=True),
+    }
+    return {key: (practices.count(), list(practices[:listed])) for key, practices in kinds.items()}

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
@@ -68,7 +68,9 @@ class RunOut(Schema):
 
 
 class PublishIn(Schema):
-    respond_by: datetime
+    respond_by: datetime | None = Field(
+        None, description="When trainees must reply by; left out, the usual working-hours deadline from now"
+    )
 
 
 class OfferOut(Schema):

@@ -147,6 +147,12 @@ class TraineeImportForm(forms.Form):
         return upload
 
 
+class TraineeImportConfirmForm(forms.Form):
+    """Import a previewed file without the rows for other schemes: names the upload kept for it."""
+
+    upload = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
 class InterruptionForm(forms.Form):
     kind = forms.ChoiceField(choices=[])
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -156,3 +162,27 @@ class InterruptionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Interruption.Kind.choices
+
+
+class WindowReopenForm(forms.Form):
+    """A new closing date for a closed window: proposed as the date it was due to close before it was
+    closed early, when that is still to come, else a week from now at 17:00."""
+
+    closes_at = forms.DateTimeField(
+        label="Closes again (UK time)",
+        help_text="Trainees can change and submit their lists until then.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": "Give the date and time when the window closes again."},
+    )
+
+    def __init__(self, *args, planned=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        a_week = timezone.localtime() + timezone.timedelta(days=7)
+        proposed = planned or a_week.replace(hour=17, minute=0, second=0, microsecond=0)
+        self.fields["closes_at"].initial = _datetime_local(proposed)
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data["closes_at"]
+        if closes_at <= timezone.now():
+            raise forms.ValidationError("The new closing date must be in the future.")
+        return closes_at

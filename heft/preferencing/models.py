@@ -197,3 +197,49 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.rotation.code} for {self.trainee} ({self.get_status_display().lower()})"
+
+
+class RunRequest(models.Model):
+    """A run asked for from the window's page, made by the background worker: the page follows its progress
+    (a run can take a while on a large window) and links to the run once it is ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        READY = "ready", "Ready to review"
+        FAILED = "failed", "Failed: no run was made"
+
+    UNDER_WAY = (Status.QUEUED, Status.RUNNING)
+
+    window = models.ForeignKey(PreferenceWindow, on_delete=models.PROTECT, related_name="run_requests")
+    kind = models.CharField(max_length=20, choices=AllocationRun.Kind.choices)
+    mechanism = models.CharField(max_length=40, blank=True)
+    seed = models.BigIntegerField(null=True, blank=True)
+    fill_places_left = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, help_text="Why a reallocation is needed; affected trainees see it")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=60, blank=True)
+    progress_done = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why no run was made, for the person who asked")
+    run = models.ForeignKey(AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.window} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if self.is_finished:
+            return 100
+        return 100 * self.progress_done // self.progress_total if self.progress_total else 0

@@ -40,3 +40,22 @@ def _position(value: str, length: int) -> int | None:
     except (TypeError, ValueError):
         return None
     return number - 1 if 1 <= number <= length else None
+
+
+def typed_position_action(codes: list[str], positions: dict[str, str]) -> str:
+    """What Enter in a number box means: "rank:CODE" for the first rotation whose typed number is not where
+    it stands (the box Enter was pressed in), or "save" when no number was changed."""
+    for index, code in enumerate(codes, start=1):
+        typed = positions.get(code, "").strip()
+        if typed and typed != str(index):
+            return f"rank:{code}"
+    return "save"
+
+
+def add_before(shown: list[str], addable: set[str], added: str) -> str:
+    """After `added` is added, the rotation whose Add button comes just before where its button was, so
+    that the next Add is one Tab away; "" when it was the first (focus then goes to the list's heading)."""
+    if added not in shown:
+        return ""
+    before = [code for code in shown[: shown.index(added)] if code in addable]
+    return before[-1] if before else ""

@@ -1,14 +1,24 @@
 """Reads for preferencing, limited to what the user's role and scope allow."""
 
+import datetime
 import json
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from heft.accounts.permissions import Perm, scope_for
-from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
+from heft.audit.models import AuditEvent
+from heft.preferencing.models import (
+    AllocationRun,
+    Offer,
+    Preference,
+    PreferenceList,
+    PreferenceWindow,
+    RunRequest,
+)
 from heft.preferencing.problem import (
     is_returner,
     live_offers,
@@ -95,6 +105,103 @@ def rotations_with_room(window: PreferenceWindow) -> list[tuple[Rotation, int]]:
     """The window's rotations with a place left, with how many, for placing a trainee by hand."""
     left = places_left(window)
     return [(r, left[r.code]) for r in window_rotations(window) if left.get(r.code, 0) > 0]
+
+
+# --- looking before changing: closing, reopening, runs under way, places ----------------------------------
+
+
+def window_reopen_refusal(window: PreferenceWindow) -> str:
+    """Why the window can no longer be reopened (empty when it can): a run has been made from its lists,
+    or is being made."""
+    run = window.runs.order_by("pk").first()
+    if run:
+        return (
+            f"Run {run.pk} has been made from this window's lists, so it can no longer be reopened: the "
+            "allocation rests on the lists as they stood when it closed."
+        )
+    if window.run_requests.filter(status__in=RunRequest.UNDER_WAY).exists():
+        return "A run is being made from this window's lists, so it can no longer be reopened."
+    return ""
+
+
+def window_closing_planned(window: PreferenceWindow):
+    """When the window was due to close before someone closed it early, if that is still to come: the date
+    to propose when it is reopened."""
+    closed = AuditEvent.objects.filter(
+        verb="window.closed", target_type=PreferenceWindow._meta.label_lower, target_id=str(window.pk)
+    ).first()  # the latest
+    if closed is None or not (closed.before or {}).get("closes_at"):
+        return None
+    planned = datetime.datetime.fromisoformat(closed.before["closes_at"])
+    return planned if planned > timezone.now() else None
+
+
+def run_requests_under_way(window: PreferenceWindow) -> QuerySet[RunRequest]:
+    """The runs asked for from the window that the worker has not finished, oldest first."""
+    return window.run_requests.filter(status__in=RunRequest.UNDER_WAY).order_by("requested_at", "pk")
+
+
+def run_request_managed_by(user, pk: int) -> RunRequest:
+    request = RunRequest.objects.select_related("window__scheme", "run").filter(pk=pk).first()
+    if request is None or not windows_managed_by(user).filter(pk=request.window_id).exists():
+        raise Http404
+    return request
+
+
+def rotation_reach(rotation: Rotation) -> dict:
+    """Who a rotation touches in preferencing, for the page that asks before it is withdrawn: the windows
+    of its scheme and intake, the trainees who ranked it (in national rank order, with their choice number
+    and whether their list is submitted), and the live offers held in it."""
+    windows = list(PreferenceWindow.objects.filter(scheme_id=rotation.scheme_id, intake=rotation.intake))
+    lists = PreferenceList.objects.filter(window__in=windows)
+    statuses = {(w, t): status for w, t, status in lists.values_list("window_id", "trainee_id", "status")}
+    ranked = (
+        Preference.objects.filter(window__in=windows, rotation=rotation)
+        .select_related("trainee")
+        .order_by("trainee__surname", "trainee__forenames")
+    )
+    offers = (
+        Offer.objects.filter(rotation=rotation, status__in=Offer.LIVE)
+        .select_related("trainee", "window")
+        .order_by("status", "trainee__surname")
+    )
+    return {
+        "windows": windows,
+        "ranked": [
+            {
+                "trainee": pref.trainee,
+                "choice": pref.rank,
+                "submitted": statuses.get((pref.window_id, pref.trainee_id))
+                == PreferenceList.Status.SUBMITTED,
+            }
+            for pref in ranked
+        ],
+        "offers": list(offers),
+    }
+
+
+def places_left_rows(window: PreferenceWindow) -> list[dict]:
+    """Each rotation of the window with its places, the live offers held in it and the places left, never
+    below none: where more offers are held than it has places (withdrawn, or its places cut after
+    publication) `over` says by how many, for the page to say what happened."""
+    held: dict[str, int] = {}
+    for code in live_offers(window).values():
+        held[code] = held.get(code, 0) + 1
+    rows = []
+    for rotation in window_rotations(window):
+        places = 0 if rotation.availability == Rotation.Availability.WITHDRAWN else rotation.capacity
+        taken = held.get(rotation.code, 0)
+        rows.append(
+            {
+                "rotation": rotation,
+                "places": places,
+                "held": taken,
+                "left": max(places - taken, 0),
+                "over": max(taken - places, 0),
+                "withdrawn": rotation.availability == Rotation.Availability.WITHDRAWN,
+            }
+        )
+    return rows
 
 
 # --- for the trainee ----------------------------------------------------------------------------------------
@@ -307,11 +414,44 @@ def publication_preview(run: AllocationRun) -> dict:
     held = live_offers(run.window)
     moved_up = {move["trainee"] for move in run.metrics.get("upgrades", [])}
     changed = {t: code for t, code in run.assignments.items() if held.get(t) != code and t not in moved_up}
+    outcomes = run_outcomes(run)
+    made = sum(1 for code in changed.values() if code)
+    withdrawn = sum(1 for t in changed if t in held)
     return {
-        "made": sum(1 for code in changed.values() if code),
-        "withdrawn": sum(1 for t in changed if t in held),
+        "made": made,
+        "withdrawn": withdrawn,
         "moved_up": len(moved_up),
-        "counts": run_counts(run_outcomes(run)),
+        "counts": run_counts(outcomes),
+        "emails": made + withdrawn + len(moved_up),  # one email for each offer made, withdrawn or moved up
+        **_publication_people(run, outcomes, changed, held, moved_up),
+    }
+
+
+def _publication_people(run, outcomes: dict[str, Outcome], changed: dict, held: dict, moved_up: set) -> dict:
+    """Who publishing reaches, by name, in national rank order: offers made (with the choice), offers
+    withdrawn, trainees moved up by their upgrades, and the members left without a place (with why)."""
+    names = Trainee.objects.in_bulk([int(t) for t in outcomes])
+
+    def named(trainee_id: str) -> str:
+        trainee = names.get(int(trainee_id))
+        return trainee.full_name if trainee else f"Trainee {trainee_id}"
+
+    ordered = list(outcomes)
+    return {
+        "made_to": [
+            {"name": named(t), "rotation": changed[t], "choice": outcomes[t].choice}
+            for t in ordered
+            if changed.get(t)
+        ],
+        "withdrawn_from": [
+            {"name": named(t), "rotation": held[t]} for t in ordered if t in changed and t in held
+        ],
+        "moved_up_names": [named(t) for t in ordered if t in moved_up],
+        "not_placed": [
+            {"name": named(t), "why": outcome.why_not}
+            for t, outcome in outcomes.items()
+            if not outcome.rotation
+        ],
     }
 
 
@@ -397,3 +537,93 @@ def membership_to_place(window: PreferenceWindow, membership_pk: int) -> dict:
         "not_in_training": not_in_training(window).get(str(trainee.pk), ""),
         "rotations": rotations_with_room(window),
     }
+
+
+# --- for the home pages -------------------------------------------------------------------------------------
+
+
+def windows_to_rank(trainee: Trainee, now) -> list[PreferenceWindow]:
+    """The trainee's open windows without a submitted list, soonest to close first; each with `has_draft`."""
+    lists = PreferenceList.objects.filter(window=OuterRef("pk"), trainee=trainee)
+    return list(
+        windows_for_trainee(trainee)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .annotate(
+            has_submitted=Exists(lists.filter(status=PreferenceList.Status.SUBMITTED)),
+            has_draft=Exists(lists.filter(status=PreferenceList.Status.DRAFT)),
+        )
+        .filter(has_submitted=False)
+        .order_by("closes_at")
+    )
+
+
+def offers_awaiting_reply(trainee: Trainee, now) -> list[Offer]:
+    """The trainee's offers still open for a reply, the nearest deadline first."""
+    offers = offers_for_trainee(trainee).filter(status=Offer.Status.OFFERED, respond_by__gt=now)
+    return list(offers.order_by("respond_by"))
+
+
+def offers_made_since(trainee: Trainee, since) -> list[Offer]:
+    return list(offers_for_trainee(trainee).filter(created_at__gt=since))
+
+
+@dataclass
+class WindowProgress:
+    """An open window as its programme team chases it: who has submitted and who has not."""
+
+    window: PreferenceWindow
+    members: int
+    submitted: int
+    not_submitted: list[tuple[Trainee, bool]]  # by surname: (trainee, whether they have saved a draft)
+
+
+def open_windows_progress(user, now) -> list[WindowProgress]:
+    """The open windows the user manages, soonest to close first, with their submissions counted: three
+    queries however many windows and members (the members as problem.window_memberships defines them)."""
+    windows = windows_managed_by(user).filter(opens_at__lte=now, closes_at__gt=now)
+    windows = list(windows.order_by("closes_at"))
+    if not windows:
+        return []
+    intakes = {w.intake for w in windows}
+    memberships = ProgrammeMembership.objects.filter(
+        Q(returning_to_intake__in=intakes) | Q(intake__in=intakes, returning_to_intake=""),
+        scheme_id__in={w.scheme_id for w in windows},
+    ).select_related("trainee")
+    members: dict[tuple[int, str], dict[int, Trainee]] = {}
+    for m in memberships:
+        members.setdefault((m.scheme_id, m.returning_to_intake or m.intake), {})[m.trainee_id] = m.trainee
+    statuses = {
+        (window_id, trainee_id): status
+        for window_id, trainee_id, status in PreferenceList.objects.filter(window__in=windows).values_list(
+            "window_id", "trainee_id", "status"
+        )
+    }
+    return [_progress(w, members.get((w.scheme_id, w.intake), {}), statuses) for w in windows]
+
+
+def _progress(window: PreferenceWindow, members: dict[int, Trainee], statuses: dict) -> WindowProgress:
+    waiting = [
+        (trainee, statuses.get((window.pk, trainee_id)) == PreferenceList.Status.DRAFT)
+        for trainee_id, trainee in members.items()
+        if statuses.get((window.pk, trainee_id)) != PreferenceList.Status.SUBMITTED
+    ]
+    waiting.sort(key=lambda row: (row[0].surname, row[0].forenames, row[0].pk))
+    return WindowProgress(window, len(members), len(members) - len(waiting), waiting)
+
+
+def chase_list(window: PreferenceWindow) -> list[Trainee]:
+    """The window's members who have not submitted (trainees_not_submitted), each with `has_draft`."""
+    drafts = PreferenceList.objects.filter(
+        window=window, trainee=OuterRef("pk"), status=PreferenceList.Status.DRAFT
+    )
+    trainees = trainees_not_submitted(window).annotate(has_draft=Exists(drafts))
+    return list(trainees.order_by("surname", "forenames", "pk"))
+
+
+def offers_unanswered_managed_by(user) -> QuerySet[Offer]:
+    """Offers waiting for a reply in the windows the user manages, the nearest deadline first."""
+    return (
+        Offer.objects.filter(window__in=windows_managed_by(user).values("pk"), status=Offer.Status.OFFERED)
+        .select_related("trainee", "rotation", "window__scheme")
+        .order_by("respond_by", "trainee__surname")
+    )

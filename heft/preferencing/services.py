@@ -4,6 +4,7 @@ Each runs in one transaction and leaves an audit event. Emails go out through ba
 transaction has committed, so a failed send never undoes the change and a failed change sends nothing.
 """
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -14,7 +15,14 @@ from heft.audit.services import audit_record
 from heft.core.tasks import enqueue_with_change
 from heft.engines.allocation import ENGINE_VERSION, ProblemError, solve
 from heft.preferencing import offers, tasks
-from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
+from heft.preferencing.models import (
+    AllocationRun,
+    Offer,
+    Preference,
+    PreferenceList,
+    PreferenceWindow,
+    RunRequest,
+)
 from heft.preferencing.problem import (
     build_problem,
     live_offers,
@@ -27,9 +35,11 @@ from heft.preferencing.problem import (
     window_memberships,
     window_rotations,
 )
-from heft.preferencing.selectors import rankable_rotation_ids, window_with_membership
+from heft.preferencing.selectors import rankable_rotation_ids, window_reopen_refusal, window_with_membership
 from heft.programmes.models import Rotation
 from heft.trainees.models import ProgrammeMembership, Trainee
+
+logger = logging.getLogger(__name__)
 
 
 class PreferencingError(Exception):
@@ -80,6 +90,28 @@ def window_close_now(*, window: PreferenceWindow, by) -> PreferenceWindow:
         window.closes_at = max(now, window.opens_at + timezone.timedelta(seconds=1))
         window.save(update_fields=["closes_at"])
         audit_record(by=by, verb="window.closed", target=window, before=before, after=_window_picture(window))
+    return window
+
+
+def window_reopen(*, window: PreferenceWindow, closes_at: datetime, by) -> PreferenceWindow:
+    """Open a closed window again until `closes_at`, so that lists can change once more. Only until a run is
+    made from it: a run (or one under way) is made from the lists as they stood, and reopening would let
+    them change under it."""
+    if closes_at <= timezone.now():
+        raise PreferencingError("The new closing date must be in the future.")
+    with transaction.atomic():
+        window = PreferenceWindow.objects.select_for_update().get(pk=window.pk)
+        if not window.has_closed():
+            raise PreferencingError("This window has not closed: there is nothing to reopen.")
+        refusal = window_reopen_refusal(window)
+        if refusal:
+            raise PreferencingError(refusal)
+        before = _window_picture(window)
+        window.closes_at = closes_at
+        window.save(update_fields=["closes_at"])
+        audit_record(
+            by=by, verb="window.reopened", target=window, before=before, after=_window_picture(window)
+        )
     return window
 
 
@@ -216,7 +248,13 @@ def _list_picture(plist: PreferenceList) -> dict:
 
 
 def run_create(
-    *, window: PreferenceWindow, mechanism: str, by, seed: int | None = None, fill_places_left: bool = False
+    *,
+    window: PreferenceWindow,
+    mechanism: str,
+    by,
+    seed: int | None = None,
+    fill_places_left: bool = False,
+    progress=None,
 ) -> AllocationRun:
     """A draft run of `mechanism` for every member of the window, on the lists submitted by now (a member
     without one ranks nothing). Places given by hand are kept. With `fill_places_left`, the places left
@@ -235,10 +273,11 @@ def run_create(
         fixed=placed_by_hand(window),
         exclude=_interrupted(window),
         fill=fill_places_left,
+        progress=progress,
     )
 
 
-def refill_run_create(*, window: PreferenceWindow, by) -> AllocationRun:
+def refill_run_create(*, window: PreferenceWindow, by, progress=None) -> AllocationRun:
     """Offer places freed by declines, lapses, withdrawals and rotations given up. Upgrades come first:
     trainees who accepted with upgrades move up to their highest choice with a free place, in rank order,
     each move freeing a place for the next (offers.upgrades_plan). Everyone else holding a live offer keeps
@@ -269,12 +308,13 @@ def refill_run_create(*, window: PreferenceWindow, by) -> AllocationRun:
             based_on=published,
             fixed=fixed,
             exclude=refused | _interrupted(window),
+            progress=progress,
         )
         offers.upgrades_record(run, moves)
     return run
 
 
-def reallocation_run_create(*, window: PreferenceWindow, reason: str, by) -> AllocationRun:
+def reallocation_run_create(*, window: PreferenceWindow, reason: str, by, progress=None) -> AllocationRun:
     """After a rotation is withdrawn or loses places: place as many as possible, moving as few as possible."""
     if not reason.strip():
         raise PreferencingError("Say why the reallocation is needed: affected trainees will be told.")
@@ -289,6 +329,7 @@ def reallocation_run_create(*, window: PreferenceWindow, reason: str, by) -> All
         current=live_offers(window),
         exclude=_interrupted(window),
         reason=reason.strip(),
+        progress=progress,
     )
 
 
@@ -318,18 +359,23 @@ def _run_record(
     exclude=(),
     reason="",
     fill: bool | None = None,
+    progress=None,
 ):
     """Solve and keep a draft run. `fill` (the places left) is inherited from the run in force when not
     given. Beside the engine's metrics, `metrics["members"]` records the window's roll as the run saw it:
     how many members, who had no list, who took no part and why, and a fingerprint to check at publication.
+    `progress(stage)`, when given, hears each stage as it starts (RUN_STAGES).
     """
+    progress = progress or (lambda stage: None)
     fill = based_on.fill_places_left if fill is None and based_on else bool(fill)
     try:
         problem = build_problem(window, fixed=fixed, current=current, exclude=set(exclude))
+        progress(RUN_SOLVING)
         result = solve(problem, mechanism, seed, fill=fill)
         outcome = result.to_dict()
     except ProblemError as error:
         raise PreferencingError(str(error)) from error
+    progress(RUN_SAVING)
     members = _run_members(window, problem)
     with transaction.atomic():
         run = AllocationRun.objects.create(
@@ -379,9 +425,143 @@ def _run_members(window: PreferenceWindow, problem: dict) -> dict:
     }
 
 
-def run_publish(*, run: AllocationRun, respond_by: datetime, by, notify: bool = True) -> AllocationRun:
+# --- runs made in the background, their progress followed on a page -----------------------------------------
+
+RUN_WAITING = 0
+RUN_READING = 1
+RUN_SOLVING = 2
+RUN_SAVING = 3
+RUN_STAGES = (
+    "Waiting for the background worker",
+    "Reading the window's lists, members and places",
+    "Working out the allocation",
+    "Saving the draft run",
+)
+
+
+def run_request(
+    *,
+    window: PreferenceWindow,
+    kind: str,
+    by,
+    mechanism: str = "",
+    seed: int | None = None,
+    fill_places_left: bool = False,
+    reason: str = "",
+) -> RunRequest:
+    """Ask for a draft run of `kind` (AllocationRun.Kind), made by the background worker (run_request_make):
+    a large window can take a while, and the person follows it on the request's page, or leaves it and comes
+    back. What can be refused at once is refused here; anything else the run finds is kept on the request.
+    Returns the request as it stands (a worker in the same process, as in tests, has already made the run).
+    """
+    reason = reason.strip()
+    if kind == AllocationRun.Kind.REALLOCATION and not reason:
+        raise PreferencingError("Say why the reallocation is needed: affected trainees will be told.")
+    with transaction.atomic():
+        window = PreferenceWindow.objects.select_for_update().get(pk=window.pk)  # against a reopening
+        _refuse_run_request(window, kind)
+        request = RunRequest.objects.create(
+            window=window,
+            kind=kind,
+            mechanism=mechanism,
+            seed=seed,
+            fill_places_left=fill_places_left,
+            reason=reason,
+            stage=RUN_STAGES[RUN_WAITING],
+            progress_total=len(RUN_STAGES),
+            requested_by=by,
+        )
+        audit_record(
+            by=by,
+            verb="run.requested",
+            target=request,
+            after={"window": window.pk, "kind": kind, "mechanism": mechanism, "seed": seed},
+        )
+        enqueue_with_change(tasks.make_requested_run, request.pk)
+    request.refresh_from_db()
+    return request
+
+
+def _refuse_run_request(window: PreferenceWindow, kind: str) -> None:
+    if window.is_open() or not window.has_closed():
+        raise PreferencingError("The window is still open: lists can change until it closes.")
+    published = window.runs.filter(status=AllocationRun.Status.PUBLISHED).exists()
+    if kind == AllocationRun.Kind.INITIAL and published:
+        raise PreferencingError("A run is already published: re-offer freed places or reallocate instead.")
+    if kind != AllocationRun.Kind.INITIAL and not published:
+        raise PreferencingError("Nothing has been published for this window yet.")
+
+
+def run_request_make(*, request_id: int) -> RunRequest:
+    """The worker's part: make the run asked for, reporting each stage for the page that polls it. A run that
+    cannot be made (the engine refuses the problem, the window changed) leaves the reason on the request;
+    an unexpected error is logged and the person told that nothing was made. Runs once: a retried task
+    finds the request already taken."""
+    started = {"status": RunRequest.Status.RUNNING, "started_at": timezone.now()}
+    if not _report_run_stage(request_id, RUN_READING, only_if=RunRequest.Status.QUEUED, **started):
+        return RunRequest.objects.get(pk=request_id)
+    request = RunRequest.objects.select_related("window", "requested_by").get(pk=request_id)
+
+    def progress(stage: int) -> None:
+        _report_run_stage(request_id, stage, only_if=RunRequest.Status.RUNNING)
+
+    try:
+        run = _make_requested(request, progress)
+    except PreferencingError as error:
+        return _finish_run_request(request, error=str(error))
+    except Exception:
+        logger.exception("Run request %s failed", request.pk)
+        return _finish_run_request(
+            request, error=f"Something went wrong and no run was made. Try again, or ask for help (request "
+            f"{request.pk})."
+        )  # fmt: skip
+    return _finish_run_request(request, run=run)
+
+
+def _make_requested(request: RunRequest, progress) -> AllocationRun:
+    window, by = request.window, request.requested_by
+    if request.kind == AllocationRun.Kind.REFILL:
+        return refill_run_create(window=window, by=by, progress=progress)
+    if request.kind == AllocationRun.Kind.REALLOCATION:
+        return reallocation_run_create(window=window, reason=request.reason, by=by, progress=progress)
+    return run_create(
+        window=window,
+        mechanism=request.mechanism,
+        seed=request.seed,
+        fill_places_left=request.fill_places_left,
+        by=by,
+        progress=progress,
+    )
+
+
+def _report_run_stage(request_id: int, stage: int, *, only_if: str, **fields) -> bool:
+    """Save the stage at once, outside the run's transaction, for the page that polls it; only while the
+    request has the status `only_if` (so two workers never both take it). Whether it was saved."""
+    fields |= {"stage": RUN_STAGES[stage], "progress_done": stage}
+    return bool(RunRequest.objects.filter(pk=request_id, status=only_if).update(**fields))
+
+
+def _finish_run_request(
+    request: RunRequest, *, run: AllocationRun | None = None, error: str = ""
+) -> RunRequest:
+    with transaction.atomic():
+        request.status = RunRequest.Status.READY if run else RunRequest.Status.FAILED
+        request.run, request.error = run, error
+        request.stage, request.progress_done = "", request.progress_total
+        request.finished_at = timezone.now()
+        request.save(update_fields=["status", "run", "error", "stage", "progress_done", "finished_at"])
+        if not run:
+            audit_record(by=request.requested_by, verb="run.failed", target=request, after={"error": error})
+    return request
+
+
+def run_publish(
+    *, run: AllocationRun, by, respond_by: datetime | None = None, notify: bool = True
+) -> AllocationRun:
     """Make a draft run the allocation in force: all its offers appear at once, or none do. The trainees
-    whose offers changed are emailed unless notify is False (the demo data's invented people)."""
+    whose offers changed are emailed unless notify is False (the demo data's invented people). Without
+    `respond_by`, trainees reply by the usual deadline (offers.default_reply_by)."""
+    respond_by = respond_by or offers.default_reply_by()
     if respond_by <= timezone.now():
         raise PreferencingError("The reply deadline must be in the future.")
     try:

@@ -139,3 +139,11 @@ def lapse_offers_due() -> int:
     from heft.preferencing.offers import offers_lapse_due  # offers.py queues this module's emails
 
     return offers_lapse_due()
+
+
+@retried_task()
+def make_requested_run(request_id: int) -> str:
+    """Make the draft run a programme team asked for from the window's page (services.run_request)."""
+    from heft.preferencing.services import run_request_make  # services queues this module's tasks
+
+    return run_request_make(request_id=request_id).status

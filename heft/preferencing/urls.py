@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from heft.preferencing import views, views_staff
+from heft.preferencing import views, views_import, views_staff
 
 app_name = "preferencing"
 urlpatterns = [
@@ -12,9 +12,10 @@ urlpatterns = [
     path("offers/<int:pk>/give-up/", views.offer_give_up, name="offer_give_up"),
     # Programme teams.
     path("manage/", views_staff.window_list, name="window_list"),
-    path("manage/import/", views_staff.trainee_import, name="trainee_import"),
+    path("manage/import/", views_import.trainee_import, name="trainee_import"),
     path("manage/windows/<int:pk>/", views_staff.window_detail, name="window_detail"),
     path("manage/windows/<int:pk>/close/", views_staff.window_close, name="window_close"),
+    path("manage/windows/<int:pk>/reopen/", views_staff.window_reopen, name="window_reopen"),
     path("manage/windows/<int:pk>/remind/", views_staff.window_remind, name="window_remind"),
     path("manage/windows/<int:pk>/runs/", views_staff.run_create, name="run_create"),
     path("manage/windows/<int:pk>/refill/", views_staff.refill, name="refill"),
@@ -37,4 +38,5 @@ urlpatterns = [
         name="window_export",
     ),
     path("manage/runs/<int:pk>/", views_staff.run_detail, name="run_detail"),
+    path("manage/run-requests/<int:pk>/", views_staff.run_request_detail, name="run_request"),
 ]

@@ -10,7 +10,7 @@ from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.preferencing import offers, selectors, services
 from heft.preferencing.offer_forms import OfferReplyForm
-from heft.preferencing.ranking import apply_move
+from heft.preferencing.ranking import add_before, apply_move, typed_position_action
 
 
 def _trainee(request):
@@ -43,22 +43,26 @@ def rank(request, pk: int):
     rotations = list(selectors.rotations_to_rank(window))
     codes = selectors.ranked_codes(window, trainee)
     plist = selectors.preference_list(window, trainee)
-    status, announcement, focus, error = 200, "", "", ""
+    status, announcement, focus, error, action = 200, "", "", "", ""
     if request.method == "POST":
-        codes, announcement, focus, error, plist = _save_move(
+        codes, announcement, focus, error, plist, action = _save_move(
             request, window, trainee, rotations, codes, plist
         )
         status = 409 if error else 200
+    shown = [r for r in rotations if r.heft or not heft_only]
+    after_add = _focus_after_add(action, error, shown, codes)
     context = {
         "window": window,
-        "rotations": [r for r in rotations if r.heft or not heft_only],
+        "rotations": shown,
         "by_code": {r.code: r for r in rotations},
         "ranked": codes,
         "list": plist,
         "heft_only": heft_only,
         "announcement": announcement,
-        "focus": focus,
+        "focus": "" if after_add["added"] else focus,  # an added rotation's controls do not take it
         "error": error,
+        "submitted": action == "submit" and not error,
+        **after_add,
     }
     partial = bool(request.headers.get("HX-Request"))
     template = "preferencing/_ranking.jinja" if partial else "preferencing/rank.jinja"
@@ -70,6 +74,9 @@ def _save_move(request, window, trainee, rotations, saved_codes, plist):
     action = request.POST.get("action", "")
     posted = request.POST.getlist("ranked")
     allowed = {r.code for r in rotations if r.availability != "withdrawn"}
+    if action == "enter":  # Enter pressed in a number box: set that number
+        positions = {code: request.POST.get(f"position-{code}", "") for code in posted}
+        action = typed_position_action(posted, positions)
     submit = action == "submit"
     move = None
     if not submit and action != "save":
@@ -86,12 +93,22 @@ def _save_move(request, window, trainee, rotations, saved_codes, plist):
             expected_version=version,
         )  # fmt: skip
     except services.PreferencingError as error:
-        return saved_codes, str(error), "", str(error), plist
+        return saved_codes, str(error), "", str(error), plist, action
     if submit:
         announcement = f"Your list of {len(codes)} rotations was submitted. We have emailed you a receipt."
     else:
         announcement = (move.message if move else "Your draft was saved.") + " Not submitted yet."
-    return codes, announcement, move.focus if move else "", "", plist
+    return codes, announcement, move.focus if move else "", "", plist, action
+
+
+def _focus_after_add(action: str, error: str, shown: list, ranked: list[str]) -> dict:
+    """After an Add, focus goes just before where the added rotation's Add button was, so that the next Add
+    is one Tab away: onto the Add button before it, or onto the list's heading when it was the first."""
+    verb, _, code = action.partition(":")
+    if verb != "add" or error or code not in ranked:
+        return {"added": False, "focus_add": ""}
+    addable = {r.code for r in shown if r.code not in ranked and r.availability != "withdrawn"}
+    return {"added": True, "focus_add": add_before([r.code for r in shown], addable, code)}
 
 
 @requires(Perm.RANK_ROTATIONS)

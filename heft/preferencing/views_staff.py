@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,12 +23,15 @@ from heft.preferencing.forms import (
     RunForm,
     TraineeImportForm,
     WindowForm,
+    WindowReopenForm,
 )
+from heft.preferencing.models import AllocationRun
 from heft.preferencing.trainee_import import ImportRejected, trainees_import
 from heft.programmes.selectors import schemes_managed_by
 from heft.trainees.models import Interruption
 from heft.trainees.services import interruption_record
 
+POLL_SECONDS = 2  # how often the page of a run being made asks for its progress
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -69,7 +73,9 @@ def _window_page(request, window, status: int = 200, **forms):
         "rows": selectors.submission_table(window),
         "runs": runs,
         "has_published": any(run.status == "published" for run in runs),
-        "places_left": selectors.places_left(window) if window.has_closed() else {},
+        "places_rows": selectors.places_left_rows(window) if window.has_closed() else [],
+        "under_way": list(selectors.run_requests_under_way(window)),
+        "can_reopen": window.has_closed() and not selectors.window_reopen_refusal(window),
         "run_form": forms.get("run_form") or RunForm(),
         "mechanism_hints": MECHANISM_HINTS,
         "reallocation_form": forms.get("reallocation_form") or ReallocationForm(),
@@ -79,13 +85,57 @@ def _window_page(request, window, status: int = 200, **forms):
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def window_close(request, pk: int):
+    """Closing early asks first, with who has not submitted: shown on GET, done on a POST that confirms."""
     window = selectors.window_managed_by(request.user, pk)
-    _run_service(
-        request, lambda: services.window_close_now(window=window, by=request.user), "The window is closed."
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            _run_service(
+                request,
+                lambda: services.window_close_now(window=window, by=request.user),
+                "The window is closed. You can reopen it until a run is made from it.",
+            )
+            return redirect("preferencing:window_detail", pk=pk)
+        return redirect("preferencing:window_close", pk=pk)
+    context = {
+        "window": window,
+        "counts": selectors.submission_counts(window),
+        "not_submitted": list(selectors.trainees_not_submitted(window)),
+        "days_left": (window.closes_at - timezone.now()).days,
+    }
+    return render(request, "preferencing/staff/window_close.jinja", context)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def window_reopen(request, pk: int):
+    """A closed window opened again with a new closing date, until a run is made from it."""
+    window = selectors.window_managed_by(request.user, pk)
+    posted = request.method == "POST"
+    form = WindowReopenForm(
+        request.POST if posted else None, planned=selectors.window_closing_planned(window)
     )
-    return redirect("preferencing:window_detail", pk=pk)
+    if posted and form.is_valid():
+        try:
+            services.window_reopen(window=window, closes_at=form.cleaned_data["closes_at"], by=request.user)
+        except services.PreferencingError as error:
+            form.add_error(None, str(error))
+        else:
+            closes = timezone.localtime(form.cleaned_data["closes_at"]).strftime("%H:%M on %-d %B %Y")
+            messages.success(request, f"The window is open again until {closes}.")
+            return redirect("preferencing:window_detail", pk=pk)
+    context = {
+        "window": window,
+        "form": form,
+        "refusal": selectors.window_reopen_refusal(window),
+        "counts": selectors.submission_counts(window),
+    }
+    return render(
+        request, "preferencing/staff/window_reopen.jinja", context, status=400 if form.errors else 200
+    )
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
@@ -104,12 +154,13 @@ def run_create(request, pk: int):
     form = RunForm(request.POST)
     if form.is_valid():
         try:
-            run = services.run_create(window=window, by=request.user, **form.cleaned_data)
+            asked = services.run_request(
+                window=window, kind=AllocationRun.Kind.INITIAL, by=request.user, **form.cleaned_data
+            )
         except services.PreferencingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Draft run {run.pk} is ready to review.")
-            return redirect("preferencing:run_detail", pk=run.pk)
+            return _follow_run_request(request, asked)
     return _window_page(request, window, status=400, run_form=form)
 
 
@@ -117,12 +168,9 @@ def run_create(request, pk: int):
 @require_POST
 def refill(request, pk: int):
     window = selectors.window_managed_by(request.user, pk)
-    run = _run_service(request, lambda: services.refill_run_create(window=window, by=request.user), "")
-    return (
-        redirect("preferencing:run_detail", pk=run.pk)
-        if run
-        else redirect("preferencing:window_detail", pk=pk)
-    )
+    kind = AllocationRun.Kind.REFILL
+    asked = _run_service(request, lambda: services.run_request(window=window, kind=kind, by=request.user), "")
+    return _follow_run_request(request, asked) if asked else redirect("preferencing:window_detail", pk=pk)
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
@@ -132,12 +180,39 @@ def reallocate(request, pk: int):
     form = ReallocationForm(request.POST)
     if form.is_valid():
         try:
-            run = services.reallocation_run_create(window=window, by=request.user, **form.cleaned_data)
+            asked = services.run_request(
+                window=window,
+                kind=AllocationRun.Kind.REALLOCATION,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
         except services.PreferencingError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("preferencing:run_detail", pk=run.pk)
+            return _follow_run_request(request, asked)
     return _window_page(request, window, status=400, reallocation_form=form)
+
+
+def _follow_run_request(request, asked):
+    """Straight to the run when it is already made (by a worker in this process, as in tests), else to the
+    page that follows its progress."""
+    if asked.status == asked.Status.READY:
+        messages.success(request, f"Draft run {asked.run_id} is ready to review.")
+        return redirect("preferencing:run_detail", pk=asked.run_id)
+    return redirect("preferencing:run_request", pk=asked.pk)
+
+
+@requires(Perm.MANAGE_ALLOCATIONS)
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+def run_request_detail(request, pk: int):
+    """A run being made in the background: its progress, then a link to the run (or why none was made).
+    While it runs, htmx asks again for the status panel; without JavaScript the page reloads itself."""
+    asked = selectors.run_request_managed_by(request.user, pk)
+    context = {"asked": asked, "poll_seconds": POLL_SECONDS}
+    if request.headers.get("HX-Request"):
+        return render(request, "preferencing/staff/_run_request_status.jinja", context)
+    return render(request, "preferencing/staff/run_request.jinja", context)
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)

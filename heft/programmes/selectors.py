@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from heft.accounts.permissions import Perm, has_perm, scope_for
-from heft.engines.rotations import Slot
+from heft.engines.rotations import Slot, rotation_findings
 from heft.programmes.models import (
     Post,
     PostCategory,
@@ -20,6 +20,7 @@ from heft.programmes.models import (
     School,
     TrainingScheme,
 )
+from heft.programmes.signals import Consequence, rotation_withdrawal_consequences
 
 
 def heft_slot_condition(*, deep_end_added: Collection[int] = (), deep_end_removed: Collection[int] = ()) -> Q:
@@ -95,11 +96,40 @@ def regions_with_schemes() -> QuerySet[Region]:
     return Region.objects.prefetch_related("schools", "schemes__school").order_by("name")
 
 
+def regions_list() -> QuerySet[Region]:
+    return Region.objects.order_by("name")
+
+
+def schemes_with_localities(*, region_code: str = "") -> QuerySet[TrainingScheme]:
+    """Every scheme, or a region's, with its region, school and localities; by name."""
+    schemes = (
+        TrainingScheme.objects.select_related("region", "school")
+        .prefetch_related("localities")
+        .order_by("name")
+    )
+    return schemes.filter(region__code=region_code) if region_code else schemes
+
+
+def posts_list(*, scheme_code: str = "") -> QuerySet[Post]:
+    """Every post, or a scheme's, with its category, subtype, scheme and practice; by post number."""
+    posts = Post.objects.select_related("category", "subtype", "scheme", "practice").order_by("post_number")
+    return posts.filter(scheme__code=scheme_code) if scheme_code else posts
+
+
+def rotations_with_slots(**filters) -> QuerySet[Rotation]:
+    """`rotations_list` with each rotation's slots, their posts and the posts' categories."""
+    return rotations_list(**filters).prefetch_related("slots__post__category")
+
+
 def schemes_managed_by(user) -> QuerySet[TrainingScheme]:
     scope = scope_for(user, Perm.MANAGE_PROGRAMMES)
     if scope.england:
         return TrainingScheme.objects.all()
     return TrainingScheme.objects.filter(Q(pk__in=scope.scheme_ids) | Q(region_id__in=scope.region_ids))
+
+
+def manages_any_scheme(user) -> bool:
+    return schemes_managed_by(user).exists()
 
 
 def schemes_with_regions_managed_by(user) -> list[TrainingScheme]:
@@ -109,6 +139,12 @@ def schemes_with_regions_managed_by(user) -> list[TrainingScheme]:
 
 def can_manage_rotation(user, rotation: Rotation) -> bool:
     return scope_for(user, Perm.MANAGE_PROGRAMMES).covers_scheme(rotation.scheme)
+
+
+def rotation_withdrawal_preview(rotation: Rotation) -> list[Consequence]:
+    """What withdrawing the rotation would touch, as the apps above programmes tell it (signals.py)."""
+    replies = rotation_withdrawal_consequences.send(sender=Rotation, rotation=rotation)
+    return [consequence for _, consequences in replies for consequence in consequences or []]
 
 
 def regions_led_by(user) -> QuerySet[Region]:
@@ -312,3 +348,55 @@ def rotation_check_slots(rotation: Rotation) -> list[Slot]:
         slot_for_checks(s.post, s.order, s.training_year, s.start_offset_months, s.months)
         for s in rotation.slots.all()
     ]
+
+
+# --- intakes and set-up, for the home pages -----------------------------------------------------------------
+
+# GP specialty training's yearly intake starts in August: "2026-08" is the intake that began in August 2026.
+INTAKE_MONTH = 8
+
+
+def current_intake(today) -> str:
+    """The yearly intake under way on `today` (the one that started most recently)."""
+    year = today.year if today.month >= INTAKE_MONTH else today.year - 1
+    return f"{year}-{INTAKE_MONTH:02d}"
+
+
+def next_intake(today) -> str:
+    """The yearly intake still to start after `today`, whose rotations and windows are being set up."""
+    return f"{int(current_intake(today)[:4]) + 1}-{INTAKE_MONTH:02d}"
+
+
+def intake_set_up(schemes: QuerySet[TrainingScheme], intake: str) -> list[dict]:
+    """Each scheme with how far its set-up for `intake` has gone: rotations not withdrawn, and the team's
+    decision on offering HEFT (None: not decided). Two queries, by region then scheme name."""
+    counts = dict(
+        Rotation.objects.filter(scheme__in=schemes, intake=intake)
+        .exclude(availability=Rotation.Availability.WITHDRAWN)
+        .order_by()
+        .values("scheme_id")
+        .annotate(n=Count("pk"))
+        .values_list("scheme_id", "n")
+    )
+    decisions = dict(
+        SchemeIntake.objects.filter(scheme__in=schemes, intake=intake).values_list("scheme_id", "offers_heft")
+    )
+    return [
+        {"scheme": s, "rotations": counts.get(s.pk, 0), "offers_heft": decisions.get(s.pk)}
+        for s in schemes.select_related("region").order_by("region__name", "name")
+    ]
+
+
+def rotations_with_findings(user, *, from_intake: str) -> list[tuple[Rotation, list]]:
+    """The rotations the user manages, from `from_intake` on and not withdrawn, that the rotation checks
+    find something wrong with: (rotation, findings), errors first. Three queries, however many rotations."""
+    slots = RotationSlot.objects.select_related("post__category", "post__practice").order_by("order")
+    rotations = (
+        Rotation.objects.filter(scheme__in=schemes_managed_by(user), intake__gte=from_intake)
+        .exclude(availability=Rotation.Availability.WITHDRAWN)
+        .select_related("scheme")
+        .prefetch_related(Prefetch("slots", queryset=slots))
+        .order_by("intake", "scheme__name", "code")
+    )
+    found = ((r, rotation_findings(rotation_check_slots(r))) for r in rotations)
+    return [(r, findings) for r, findings in found if findings]

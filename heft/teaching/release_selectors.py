@@ -228,3 +228,9 @@ def batch_progress(notices: list[ReleaseNotice]) -> dict:
     total = len(notices)
     done = counts["sent"] + counts["failed"]
     return {**counts, "total": total, "done": done, "finished": counts["queued"] == 0}
+
+
+def release_notices_due(user, year: TeachingYear, now: datetime.datetime | None = None) -> int:
+    """How many placements in the user's attendance scope need a release notice for the year's coming
+    sessions: none sent yet, sessions added since the last, or the last could not be sent."""
+    return sum(1 for row in release_overview(user, year, now=now).rows if row.needs_notice)

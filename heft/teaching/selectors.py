@@ -10,7 +10,7 @@ team (the community app decides who that is); the timetable planners neither pla
 
 import datetime
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -282,6 +282,20 @@ def session_for(user, pk: int) -> TeachingSession:
     return get_object_or_404(sessions_visible_to(user), pk=pk)
 
 
+def sessions_listed_for(
+    user, *, year: str = "", kind: str = "", region: str = ""
+) -> QuerySet[TeachingSession]:
+    """The sessions the user may see, narrowed to a year (its label), a kind and a region (its code)."""
+    sessions = sessions_visible_to(user)
+    if year:
+        sessions = sessions.filter(year__label=year)
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    if region:
+        sessions = sessions.filter(region__code=region)
+    return sessions.order_by("start", "pk")
+
+
 def session_plannable_or_404(user, pk: int) -> TeachingSession:
     return get_object_or_404(sessions_plannable_by(user).prefetch_related("leads"), pk=pk)
 
@@ -435,6 +449,17 @@ def attendance_visible_to(user) -> QuerySet[Attendance]:
             registers &= Q(trainee__in=in_scope) | Q(session__leads=user)
         condition |= registers
     return records.filter(condition).distinct().order_by("session__start", "trainee__surname")
+
+
+def attendance_visible_for_session(user, session_id: int | None) -> QuerySet[Attendance]:
+    """The staff view of attendance, for one session when `session_id` is given."""
+    records = attendance_visible_to(user)
+    return records if session_id is None else records.filter(session_id=session_id)
+
+
+def attendance_of(trainee: Trainee) -> QuerySet[Attendance]:
+    """The trainee's own attendance records, earliest session first."""
+    return trainee.attendances.select_related("session", "trainee").order_by("session__start")
 
 
 def trainee_attendance_rows(trainee: Trainee, now: datetime.datetime | None = None) -> list[dict]:
@@ -600,3 +625,107 @@ def release_sessions(trainee: Trainee, placement: Placement | None, now: datetim
     if placement:
         sessions = sessions.filter(start__date__lte=placement.end_date, end__date__gte=placement.start_date)
     return sessions.order_by("start")
+
+
+# --- for the home pages -------------------------------------------------------------------------------------
+
+REGISTERS_KEPT_OPEN = datetime.timedelta(days=28)  # how far back a register not yet taken is still asked for
+ABSENCES_LOOKED_AT = datetime.timedelta(days=91)
+
+
+def next_session_for(trainee: Trainee, now: datetime.datetime) -> TeachingSession | None:
+    """The trainee's next published session (or the one under way)."""
+    sessions = sessions_for_trainee(trainee).filter(status=TeachingSession.Status.PUBLISHED, end__gte=now)
+    return sessions.order_by("start").first()
+
+
+def sessions_to_reflect_on(trainee: Trainee, now: datetime.datetime) -> list[TeachingSession]:
+    """Sessions the trainee attended that have ended with no reflection of theirs, the latest first."""
+    attended = Attendance.objects.filter(
+        session=OuterRef("pk"), trainee=trainee, status=Attendance.Status.ATTENDED
+    )
+    reflected = Reflection.objects.filter(session=OuterRef("pk"), trainee=trainee)
+    sessions = (
+        sessions_for_trainee(trainee)
+        .filter(end__lt=now)
+        .exclude(status=TeachingSession.Status.CANCELLED)
+        .filter(Exists(attended))
+        .exclude(Exists(reflected))
+    )
+    return list(sessions.order_by("-start"))
+
+
+def sessions_published_since(trainee: Trainee, since: datetime.datetime, now: datetime.datetime):
+    """The trainee's coming sessions published after `since`, soonest first."""
+    sessions = sessions_for_trainee(trainee).filter(
+        published_at__gt=since, status=TeachingSession.Status.PUBLISHED, end__gte=now
+    )
+    return list(sessions.order_by("start"))
+
+
+def _theirs_to_run(user) -> QuerySet[TeachingSession]:
+    """Published programme sessions whose register the user takes and that are theirs: led by them, or by
+    no one (then anyone who may run it). Community meetings belong to their groups' mentors."""
+    runnable = sessions_runnable_by(user).filter(status=TeachingSession.Status.PUBLISHED)
+    runnable = runnable.exclude(kind=TeachingSession.Kind.COMMUNITY)
+    return runnable.filter(Q(leads=user) | Q(leads__isnull=True)).distinct()
+
+
+def sessions_to_run(user, now: datetime.datetime, limit: int = 5) -> list[TeachingSession]:
+    return list(_theirs_to_run(user).filter(end__gte=now).order_by("start")[:limit])
+
+
+def registers_to_take(user, now: datetime.datetime) -> list[TeachingSession]:
+    """Sessions of the user's that have begun, in the last REGISTERS_KEPT_OPEN, with no attendance
+    recorded yet, the latest first."""
+    recorded = Attendance.objects.filter(session=OuterRef("pk"))
+    sessions = (
+        _theirs_to_run(user)
+        .filter(start__lte=now, end__gte=now - REGISTERS_KEPT_OPEN)
+        .exclude(Exists(recorded))
+    )
+    return list(sessions.order_by("-start"))
+
+
+def feedback_received_since(user, since: datetime.datetime) -> int:
+    """Feedback responses given after `since` on the sessions whose feedback the user sees."""
+    return Feedback.objects.filter(
+        session__in=sessions_runnable_by(user).values("pk"), submitted_at__gt=since
+    ).count()
+
+
+def absences_since(trainee_ids, since: datetime.datetime) -> dict[int, int]:
+    """Trainee id -> sessions recorded absent (not apologies) that began after `since`."""
+    rows = (
+        Attendance.objects.filter(
+            trainee_id__in=trainee_ids, status=Attendance.Status.ABSENT, session__start__gt=since
+        )
+        .order_by()
+        .values("trainee_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["trainee_id"]: row["n"] for row in rows}
+
+
+def timetable_status(user, year: TeachingYear) -> list[dict]:
+    """For each region the user plans (and the national programme for England-wide planners): the year's
+    sessions by status. Two queries."""
+    regions = list(regions_plannable_by(user))
+    counts: dict[int | None, dict[str, int]] = {}
+    rows = (
+        sessions_plannable_by(user)
+        .filter(year=year)
+        .order_by()
+        .values("region_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts.setdefault(row["region_id"], {})[row["status"]] = row["n"]
+    planned = [(None, "National programme")] if scope_for(user, Perm.PLAN_TIMETABLE).england else []
+    planned += [(r, r.name) for r in regions]
+    rows = []
+    for region, label in planned:
+        found = counts.get(region.pk if region else None, {})
+        by_status = {status: found.get(status, 0) for status in TeachingSession.Status.values}
+        rows.append({"region": region, "label": label, **by_status})
+    return rows

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -78,6 +78,11 @@ def trainee_for(user, pk: int) -> Trainee:
         "memberships__ltft_changes",
     )
     return get_object_or_404(trainees, pk=pk)
+
+
+def trainee_visible_or_none(user, pk: int) -> Trainee | None:
+    """One trainee the user may see, with their programmes' schemes; None when there is none in scope."""
+    return trainees_visible_to(user).prefetch_related("memberships__scheme").filter(pk=pk).first()
 
 
 def current_membership(trainee: Trainee) -> ProgrammeMembership | None:
@@ -405,3 +410,56 @@ def ltft_changes_of(membership: ProgrammeMembership) -> list[LtftChangeRecord]:
 def _with_membership(record, membership: ProgrammeMembership):
     record.membership = membership  # the one already read (and its placements), not one query each
     return record
+
+
+# --- for the home pages -------------------------------------------------------------------------------------
+
+RETURNING_SOON = datetime.timedelta(weeks=12)
+
+
+def own_record(user) -> Trainee | None:
+    """The signed-in trainee's own record, with their memberships, time out and LTFT changes; None for
+    anyone without one."""
+    if not scope_for(user, Perm.VIEW_OWN_RECORD).own:
+        return None
+    return (
+        trainees_visible_to(user)
+        .filter(user=user)
+        .prefetch_related("memberships__scheme", "memberships__interruptions", "memberships__ltft_changes")
+        .first()
+    )
+
+
+def returners_managed_by(user, *, today: datetime.date, from_intake: str) -> list[ProgrammeMembership]:
+    """Trainees the user manages coming back from time out: time out ending within RETURNING_SOON (their
+    `returns_on`), or back and joining the window of an intake from `from_intake` on. Soonest first."""
+    ending = Interruption.objects.filter(
+        membership=OuterRef("pk"), end_date__gte=today, end_date__lte=today + RETURNING_SOON
+    ).order_by("end_date")
+    memberships = (
+        ProgrammeMembership.objects.filter(
+            trainee__in=trainees_managed_by(user).values("pk"),
+            status__in=[ProgrammeMembership.Status.ACTIVE, ProgrammeMembership.Status.INTERRUPTED],
+        )
+        .annotate(returns_on=Subquery(ending.values("end_date")[:1]))
+        .filter(Q(returns_on__isnull=False) | Q(returning_to_intake__gte=from_intake))
+        .select_related("trainee", "scheme")
+    )
+    return sorted(memberships, key=lambda m: (m.returns_on or datetime.date.max, m.trainee.surname, m.pk))
+
+
+def attention_flags(user, trainee_ids, today: datetime.date | None = None) -> dict[int, list[str]]:
+    """Of these trainees the user may see, why each needs attention: on time out, HEFT place at risk, or
+    an LTFT application waiting. A few queries, however many trainees."""
+    visible = trainees_visible_to(user).filter(pk__in=trainee_ids)
+    flags: dict[int, list[str]] = {}
+    interrupted = ProgrammeMembership.objects.filter(
+        trainee__in=visible.values("pk"), status=ProgrammeMembership.Status.INTERRUPTED
+    )
+    for trainee_id in set(interrupted.values_list("trainee_id", flat=True)):
+        flags.setdefault(trainee_id, []).append("on time out")
+    for trainee_id in trainee_ids_with_heft_place_at_risk(visible, today):
+        flags.setdefault(trainee_id, []).append("HEFT place at risk")
+    for trainee_id in trainee_ids_with_ltft_application(visible):
+        flags.setdefault(trainee_id, []).append("LTFT application waiting")
+    return flags

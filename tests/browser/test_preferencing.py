@@ -97,7 +97,13 @@ def status(page):
 def add(page, code: str, number: int):
     page.locator(f"#ranking button[value='add:{code}']").click()
     expect(status(page)).to_contain_text(f"{code} added at number {number}.")
-    assert_focus_on_controls_of(page, code)
+    assert_focus_just_before_the_next_add(page)
+
+
+def assert_focus_just_before_the_next_add(page):
+    """After an Add, focus is on the Add before it, or on the heading of the Adds when it was the first: one
+    Tab on is the next Add."""
+    expect(page.locator("#add-a-rotation:focus, #ranking button[value^='add:']:focus")).to_have_count(1)
 
 
 def move_up_with_keyboard(page, code: str, to: int):
@@ -134,6 +140,7 @@ def submit_list(page, count: int):
         f"Your list of {count} rotations was submitted. We have emailed you a receipt."
     )
     expect(page.locator("#ranking h2 .nhsuk-tag")).to_have_text("Submitted")
+    expect(page.locator("#ranking-confirmation")).to_be_focused()  # not the top of the page
 
 
 def test_trainee_ranks_with_the_keyboard_and_submits_without_a_page_reload(
@@ -209,6 +216,75 @@ def test_the_ranking_form_works_as_plain_posts_without_javascript(
     check(no_js)
 
     assert stored_list(allocation.window, allocation.trainees[0]) == ["R2", "R3"]
+
+
+class Keys:
+    """The keyboard, counting every key pressed."""
+
+    def __init__(self, page):
+        self.page, self.pressed = page, 0
+
+    def press(self, key: str):
+        self.pressed += 1
+        self.page.keyboard.press(key)
+
+    def type(self, text: str):
+        for character in text:
+            self.press(character)
+
+    def until(self, key: str, selector: str, limit: int = 20):
+        """Press `key` until the focused element matches `selector`, or fail."""
+        for _ in range(limit):
+            self.press(key)
+            if self.page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        pytest.fail(f"{key} never reached {selector}")
+
+
+def test_four_rotations_are_ranked_and_one_moved_up_two_places_in_thirty_key_presses(
+    page, live_server, browser_world, allocation
+):
+    for code in ("R4", "R5"):
+        f.SlotFactory(rotation__scheme=allocation.window.scheme, rotation__code=code, rotation__capacity=1)
+    sign_in(page, live_server, allocation.trainees[0].user)
+    page.goto(f"{live_server.url}/preferences/windows/{allocation.window.pk}/rank/")
+    offered = page.locator("#ranking button[value^='add:']").evaluate_all(
+        "bs => bs.map(b => b.value.slice(4))"
+    )
+    keys = Keys(page)
+
+    keys.press("Tab")  # the skip link
+    keys.press("Enter")  # into the page's main content
+    for number, code in enumerate(offered[:4], start=1):
+        keys.until("Tab", f"#ranking button[value='add:{code}']")
+        keys.press("Enter")
+        expect(status(page)).to_contain_text(f"{code} added at number {number}.")
+        assert_focus_just_before_the_next_add(page)
+    moved = offered[3]
+    keys.until("Shift+Tab", f"#ranking button[value='up:{moved}']")
+    keys.press("Enter")
+    expect(status(page)).to_contain_text(f"{moved} moved to number 3.")
+    keys.press("Enter")  # focus stayed on its Move up
+    expect(status(page)).to_contain_text(f"{moved} moved to number 2.")
+
+    assert ranked_on_page(page) == [offered[0], moved, offered[1], offered[2]]
+    assert keys.pressed <= 30, f"{keys.pressed} key presses"
+    check_accessibility(page)
+
+    # Enter in a number box sets that number.
+    keys.until("Tab", f"#position-{offered[2]}", limit=40)
+    keys.type("1")  # replaces the number: Tab selects a box's text
+    keys.press("Enter")
+    expect(status(page)).to_contain_text(f"{offered[2]} moved to number 1.")
+    keys.until("Tab", "#ranking button[value='submit']", limit=40)
+    keys.press("Enter")
+    expect(page.locator("#ranking-confirmation")).to_be_focused()
+    assert stored_list(allocation.window, allocation.trainees[0]) == [
+        offered[2],
+        offered[0],
+        moved,
+        offered[1],
+    ]
 
 
 # --- a programme team imports, runs, compares and publishes; the trainee accepts ------------------------
@@ -332,6 +408,12 @@ def test_a_withdrawn_rotation_is_reallocated_and_the_trainee_told_why(
     form.get_by_label("Availability").select_option(label="Withdrawn")
     form.get_by_label("Reason").fill(reason)
     form.get_by_role("button", name="Save availability").click()
+    # It asks first, with what withdrawing touches: who ranked it, the offer it holds, its public page.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Withdraw {first.rotation.name}?")
+    expect(page.get_by_role("heading", name="4 trainees have ranked it")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 offer is held in it")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Withdraw R2").click()
     expect(page.get_by_role("status")).to_have_text("R2 is now withdrawn.")
     check_accessibility(page)
 
@@ -366,3 +448,64 @@ def test_a_withdrawn_rotation_is_reallocated_and_the_trainee_told_why(
     page.get_by_role("link", name=new.rotation.name, exact=True).click()
     expect(page.get_by_role("button", name="Send reply")).to_be_visible()
     check_accessibility(page)
+
+
+# --- closing early asks first; a closed window reopens until a run is made ---------------------------------
+
+
+def test_a_lead_closes_a_window_early_after_seeing_who_has_not_submitted_then_reopens_it(
+    page, live_server, browser_world, allocation
+):
+    services.preferences_save(
+        window_id=allocation.window.pk, trainee=allocation.trainees[0], rotation_codes=["R2"], submit=True,
+        by=allocation.trainees[0].user,
+    )  # fmt: skip
+    window = allocation.window
+    sign_in_staff(page, live_server, browser_world)
+    page.goto(f"{live_server.url}/preferences/manage/windows/{window.pk}/")
+    page.get_by_role("button", name="Close the window early").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close the window now?")
+    expect(page.locator(".nhsuk-warning-callout__label")).to_contain_text(
+        "3 of 4 trainees have not submitted"
+    )
+    check_accessibility(page)
+    page.get_by_role("button", name="Close the window now").click()
+    expect(page.get_by_role("status")).to_contain_text("The window is closed.")
+    window.refresh_from_db()
+    assert window.has_closed()
+
+    page.get_by_role("link", name="reopen the window with a new closing date").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reopen the window")
+    check_accessibility(page)
+    page.get_by_label("Closes again (UK time)").press("Enter")  # the proposed date; Enter reopens
+    expect(page.get_by_role("status")).to_contain_text("The window is open again until")
+    window.refresh_from_db()
+    assert window.is_open()
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_run_made_in_the_background_shows_its_progress_and_then_the_run(
+    page, live_server, browser_world, allocation, database_tasks
+):
+    from tests.preferencing.test_background_runs import run_worker
+
+    ranked_everyone(allocation)
+    sign_in_staff(page, live_server, browser_world)
+    page.goto(f"{live_server.url}/preferences/manage/windows/{allocation.window.pk}/")
+    page.get_by_label("By national recruitment rank").check()
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Waiting for the background worker: 0% done.")
+    expect(page.get_by_label("Progress")).to_have_attribute("value", "0")
+    check_accessibility(page)
+
+    run_worker()  # the worker makes the run; the page, polling, shows it without a reload
+    page.evaluate("window.heftMarker = 'still here'")
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Draft run \d+ is ready to review\."))
+    assert page.evaluate("window.heftMarker") == "still here"
+    check_accessibility(page)
+    page.get_by_role("button", name=re.compile(r"^Review run \d+$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Run \d+: serial-dictatorship$"))

@@ -164,6 +164,9 @@ def test_programme_team_changes_rotation_availability(page, live_server, browser
     form.get_by_label("Availability").select_option(label="Withdrawn")
     form.get_by_label("Reason").fill("The practice has closed its list to new trainees.")
     form.get_by_role("button", name="Save availability").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Withdraw {rotation.name}?")  # it asks first
+    check_accessibility(page)
+    page.get_by_role("button", name=f"Withdraw {rotation.code}").click()
     expect(page).to_have_url(f"{live_server.url}/programmes/rotations/{rotation.code}/")
     expect(page.get_by_role("status")).to_contain_text(f"{rotation.code} is now")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("Withdrawn")
@@ -196,4 +199,5 @@ def test_availability_message_names_the_new_availability(page, live_server, brow
     page.get_by_label("Availability").select_option(label="Withdrawn")
     page.get_by_label("Reason").fill("The practice has closed its list to new trainees.")
     page.get_by_role("button", name="Save availability").click()
+    page.get_by_role("button", name=f"Withdraw {rotation.code}").click()
     expect(page.get_by_role("status")).to_have_text(f"{rotation.code} is now withdrawn.", timeout=2_000)

@@ -180,10 +180,13 @@ def test_the_home_page_shows_the_latest_news_in_date_order(site, client, world):
 
 
 def test_signed_in_users_see_their_roles_and_the_public_content(site, client_for):
+    """Their tasks come first (tests/home); the public site stays a link away, with the latest news."""
     body = get(client_for("regional_lead"), "home")
     assert "You are signed in as: Regional programme lead." in body
     assert reverse("content:manage") in body
-    assert "Nothing is guaranteed" in body and "Latest news" in body
+    assert "Latest news" in body and site["news"].title in body
+    for name in ("content:what_is_heft", "content:region_list", "teaching:public_timetable"):
+        assert f'href="{reverse(name)}"' in body
 
 
 def test_the_sitemap_lists_public_pages_and_no_drafts(site, client, world):

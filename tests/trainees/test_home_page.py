@@ -74,7 +74,8 @@ def test_an_offer_to_answer_is_a_task_and_plans_the_timeline(world, client_for):
     )  # fmt: skip
     body = text(client_for("trainee").get(reverse("trainees:me")))
     assert f"Accept or decline your offer of {world.rotation_a.name}" in body
-    assert f"This plan comes from your offered offer of {world.rotation_a.name}" in body
+    assert f"This plan comes from the rotation you were offered, {world.rotation_a.name}" in body
+    assert "offered offer" not in body
 
 
 def test_teaching_community_and_mentor_appear(world, client_for):
