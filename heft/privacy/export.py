@@ -119,6 +119,8 @@ EXEMPT = {
     "team member; the decision itself is exported with the time out.",
     "accounts.Invitation.invited_by": "Who sent an invitation: a programme team member; the invitations a "
     "person received are exported in their account's section.",
+    "preferencing.RunRequest.requested_by": "Requests for an allocation run: only programme team members "
+    "make them; the runs' offers are exported through each trainee.",
     "practices.DeepEndRuleApplication.by": "Deep End rule changes: only national admins make them.",
     "community.CommunityGroup.formed_by": "Who formed a community of practice: a programme team member.",
     "community.Opportunity.posted_by": "Who posted an opportunity: a programme team member.",
