@@ -97,6 +97,7 @@ class CancelMeetingForm(forms.Form):
         max_length=300,
         help_text="Members with a calendar subscription are emailed this.",
         error_messages={"required": "Say why the meeting is cancelled: members will be told."},
+        widget=forms.Textarea,  # Enter starts a new line rather than cancelling the meeting
     )
 
 

@@ -154,8 +154,12 @@ class TraineeImportConfirmForm(forms.Form):
 
 
 class InterruptionForm(forms.Form):
-    kind = forms.ChoiceField(choices=[])
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="Kind of time out", choices=[])
+    start_date = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the first day of the time out.", "invalid": "Give a real date."},
+    )
 
     def __init__(self, *args, **kwargs):
         from heft.trainees.models import Interruption

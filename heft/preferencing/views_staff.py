@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
-from heft.accounts.permissions import Perm, scope_for
+from heft.accounts.permissions import Perm
 from heft.core.charts import grouped_bar_svg
 from heft.core.ratelimit import rate_limited
 from heft.preferencing import exports, selectors, services, tasks
@@ -21,12 +21,10 @@ from heft.preferencing.forms import (
     PublishForm,
     ReallocationForm,
     RunForm,
-    TraineeImportForm,
     WindowForm,
     WindowReopenForm,
 )
 from heft.preferencing.models import AllocationRun
-from heft.preferencing.trainee_import import ImportRejected, trainees_import
 from heft.programmes.selectors import schemes_managed_by
 from heft.trainees.models import Interruption
 from heft.trainees.services import interruption_record
@@ -79,7 +77,6 @@ def _window_page(request, window, status: int = 200, **forms):
         "run_form": forms.get("run_form") or RunForm(),
         "mechanism_hints": MECHANISM_HINTS,
         "reallocation_form": forms.get("reallocation_form") or ReallocationForm(),
-        "interruption_form": InterruptionForm(),
     }
     return render(request, "preferencing/staff/window_detail.jinja", context, status=status)
 
@@ -216,29 +213,38 @@ def run_request_detail(request, pk: int):
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def membership_interrupt(request, pk: int, membership_pk: int):
+    """Record time out and release the HEFT place: the kind and start are checked, then confirmed on a page
+    whose only field is hidden, so Enter in the date can never release the place."""
     window = selectors.window_managed_by(request.user, pk)
-    membership = selectors.window_membership(window, membership_pk)
-    form = InterruptionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the kind of interruption and its start date.")
-    else:
+    member = selectors.membership_to_place(window, membership_pk)
+    posted = request.method == "POST"
+    form = InterruptionForm(request.POST if posted else None)
+    confirming = posted and form.is_valid() and request.POST.get("confirm") != "yes"
+    if posted and form.is_valid() and not confirming:
         try:
-            # The button says "Record and release": an explicit decision, audited and emailed like one made
-            # on the trainee record (time out by itself never releases a place).
+            # An explicit decision, audited and emailed like one made on the trainee record (time out by
+            # itself never releases a place).
             interruption_record(
-                membership=membership,
+                membership=member["membership"],
                 by=request.user,
                 heft_place=Interruption.HeftPlace.RELEASED,
                 heft_place_reason="Recorded from the allocation page when you interrupted training.",
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
         else:
-            messages.success(request, f"Interruption recorded for {membership.trainee}; HEFT place released.")
-    return redirect("preferencing:window_detail", pk=pk)
+            messages.success(
+                request, f"Interruption recorded for {member['trainee'].full_name}; HEFT place released."
+            )
+            return redirect("preferencing:window_detail", pk=pk)
+    context = {"window": window, **member, "form": form, "confirming": confirming}
+    return render(
+        request, "preferencing/staff/membership_interrupt.jinja", context, status=400 if form.errors else 200
+    )
 
 
 @requires(Perm.MANAGE_ALLOCATIONS)
@@ -354,29 +360,6 @@ def window_export(request, pk: str, what: str, fmt: str):
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
-
-
-@requires(Perm.MANAGE_ALLOCATIONS)
-@require_http_methods(["GET", "HEAD", "POST"])
-def trainee_import(request):
-    posted = request.method == "POST"
-    form = TraineeImportForm(request.POST if posted else None, request.FILES if posted else None)
-    summary, errors = None, []
-    if posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        scope = scope_for(request.user, Perm.MANAGE_ALLOCATIONS)
-        allowed = (
-            None if scope.england else set(schemes_managed_by(request.user).values_list("pk", flat=True))
-        )
-        try:
-            summary = trainees_import(
-                data=upload.read(), filename=upload.name, by=request.user, allowed_scheme_ids=allowed
-            )
-        except ImportRejected as rejected:
-            errors = rejected.errors
-    status = 400 if (form.errors or errors) else 200
-    context = {"form": form, "summary": summary, "errors": errors}
-    return render(request, "preferencing/staff/trainee_import.jinja", context, status=status)
 
 
 def _run_service(request, call, success: str):

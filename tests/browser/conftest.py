@@ -152,11 +152,18 @@ def check_accessibility(page, context=None):
         raise AssertionError("\n".join(lines))
 
 
-# The NHS header script has run, and folded the menu after its first layout (a ResizeObserver callback,
-# so two frames later): run mid-way, axe sees the links over the open menu's grey border.
+# The NHS header script has run and its menu has settled: it folds the links that do not fit under "More"
+# one frame after the list changes size (a ResizeObserver), and the list changes size again when the web
+# font arrives, so on a busy machine the fold can come late. Run mid-way, axe sees links that wrapped onto a
+# second line over the grey border below the header. Settled: fonts loaded, every link left on one line.
 HEADER_READY = """() => {
   const header = document.querySelector('[data-module="nhsuk-header"]');
-  return !header || header.hasAttribute('data-nhsuk-header-init');
+  if (!header) return true;
+  if (!header.hasAttribute('data-nhsuk-header-init') || document.fonts.status !== 'loaded') return false;
+  const list = header.querySelector('.nhsuk-header__navigation-list');
+  if (!list) return true;
+  const tops = [...list.children].filter((item) => !item.hidden).map((item) => item.offsetTop);
+  return tops.every((top) => top === tops[0]);
 }"""
 TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
@@ -174,8 +181,10 @@ def wait_until(page, predicate: str, timeout_ms: int = TIMEOUT_MS) -> bool:
 
 
 def header_settled(page):
-    assert wait_until(page, HEADER_READY), f"the NHS header script never initialised on {page.url}"
-    page.evaluate(TWO_FRAMES)
+    # Twice, two frames apart: a fold still pending after the first look shows by the second.
+    for _ in range(2):
+        assert wait_until(page, HEADER_READY), f"the NHS header never settled on {page.url}"
+        page.evaluate(TWO_FRAMES)
 
 
 def axe_violations(page, context=None, tags: list[str] | None = None) -> list[str]:

@@ -2,6 +2,7 @@
 with htmx and without JavaScript) and submits; a regional lead imports trainees, runs two mechanisms,
 compares and publishes; the trainee accepts; a rotation is withdrawn and the reallocation published."""
 
+import os
 import re
 import time
 from pathlib import Path
@@ -481,6 +482,35 @@ def test_a_lead_closes_a_window_early_after_seeing_who_has_not_submitted_then_re
     expect(page.get_by_role("status")).to_contain_text("The window is open again until")
     window.refresh_from_db()
     assert window.is_open()
+
+
+def test_enter_in_the_date_checks_an_interruption_and_only_the_button_releases_the_place(
+    page, live_server, browser_world, allocation
+):
+    trainee = allocation.trainees[0]
+    sign_in_staff(page, live_server, browser_world)
+    page.goto(f"{live_server.url}/preferences/manage/windows/{allocation.window.pk}/")
+    page.get_by_role("link", name=f"Record an interruption for {trainee.full_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Record an interruption for {trainee.full_name}"
+    )
+    check_accessibility(page)
+    page.get_by_label("Kind of time out").select_option(label="Parental leave")
+    page.get_by_label("From").fill("2026-12-01")
+    page.get_by_label("From").press("Enter")
+    expect(
+        page.get_by_role("heading", level=2, name=f"Release {trainee.full_name}'s HEFT place?")
+    ).to_be_visible()
+    check_accessibility(page)
+    if folder := os.environ.get("HEFT_SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/interruption-confirm.png", full_page=True)
+    membership = trainee.memberships.get()
+    assert membership.status == ProgrammeMembership.Status.ACTIVE  # Enter only asked
+
+    page.get_by_role("button", name="Record and release HEFT place").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Interruption recorded for {trainee.full_name}")
+    membership.refresh_from_db()
+    assert membership.status == ProgrammeMembership.Status.INTERRUPTED
 
 
 @pytest.fixture

@@ -143,17 +143,49 @@ def test_interruption_from_the_window_page_releases_the_place(allocation, client
     membership = allocation.trainees[0].memberships.get()
     client.force_login(allocation.lead)
     url = reverse("preferencing:membership_interrupt", args=[allocation.window.pk, membership.pk])
-    client.post(url, {"kind": "parental", "start_date": "2026-12-01"})
+    client.post(url, {"kind": "parental", "start_date": "2026-12-01", "confirm": "yes"})
     membership.refresh_from_db()
-    assert membership.status == "interrupted" and membership.returning_heft_not_guaranteed
+    assert membership.status == "interrupted"
+    assert membership.returning_heft_not_guaranteed
     assert Offer.objects.get(trainee=allocation.trainees[0]).status == "withdrawn"
+
+
+def test_releasing_the_place_from_the_window_page_asks_first_with_what_it_changes(allocation, client):
+    ranked_everyone(allocation)
+    run = services.run_create(window=allocation.window, mechanism="serial-dictatorship", by=allocation.lead)
+    services.run_publish(run=run, respond_by=SOON, by=allocation.lead)
+    trainee = allocation.trainees[0]
+    membership = trainee.memberships.get()
+    offer = Offer.objects.get(trainee=trainee)
+    client.force_login(allocation.lead)
+    url = reverse("preferencing:membership_interrupt", args=[allocation.window.pk, membership.pk])
+    response = client.post(url, {"kind": "parental", "start_date": "2026-12-01"})
+    page = response.content.decode()
+    assert f"Release {trainee.full_name}" in page
+    assert f"the offer of {offer.rotation.code}" in page
+    # The confirmation has no field in which Enter submits: only the button releases the place.
+    confirm_form = page[page.index('name="confirm"') - 600 : page.index("Record and release HEFT place")]
+    assert 'type="date"' not in confirm_form
+    assert 'type="text"' not in confirm_form
+    membership.refresh_from_db()
+    assert membership.status == "active"
+    assert Offer.objects.get(pk=offer.pk).status == "offered"
+
+
+def test_the_window_page_links_to_the_interruption_page_rather_than_releasing_there(allocation, client):
+    client.force_login(allocation.lead)
+    membership = allocation.trainees[0].memberships.get()
+    page = client.get(reverse("preferencing:window_detail", args=[allocation.window.pk])).content.decode()
+    assert reverse("preferencing:membership_interrupt", args=[allocation.window.pk, membership.pk]) in page
+    assert "Record and release HEFT place" not in page
 
 
 def test_an_impossible_interruption_is_explained_not_a_500(allocation, client):
     membership = allocation.trainees[0].memberships.get()
     client.force_login(allocation.lead)
     url = reverse("preferencing:membership_interrupt", args=[allocation.window.pk, membership.pk])
-    response = client.post(url, {"kind": "sick", "start_date": "1990-01-01"}, follow=True)
-    assert response.status_code == 200
+    response = client.post(url, {"kind": "sick", "start_date": "1990-01-01", "confirm": "yes"})
+    assert response.status_code == 400
+    assert "Time out cannot start before training did." in response.content.decode()
     membership.refresh_from_db()
     assert membership.status == "active"
