@@ -28,7 +28,7 @@ def requires(perm: Perm):
 
 def requires_any(*perms: Perm):
     """Signed-in users holding at least one of `perms`; others get 403. The API's twin is
-    `heft.api.auth.require_any`; both ask `has_any_perm`."""
+    `heft.api_common.auth.require_any`; both ask `has_any_perm`."""
 
     def decorator(view):
         @wraps(view)

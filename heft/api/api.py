@@ -1,30 +1,21 @@
 """The REST API, version 1. Every operation checks its permission and reads through scoped selectors."""
 
-from django.shortcuts import get_object_or_404
-from ninja import Router, Status
 from ninja.errors import ValidationError
-from ninja.pagination import paginate
 
-from heft.accounts.permissions import Perm
-from heft.api.auth import API_AUTH, require
-from heft.api.checks import CheckedNinjaAPI
-from heft.api.pagination import Pagination
 from heft.api.reference import ApiReference, SchemaBuiltOnce
-from heft.api.schemas import API_ERRORS, PracticeOut, TraineeOut
-from heft.audit.services import audit_view_in_transaction
+from heft.api_common.auth import API_AUTH
+from heft.api_common.checks import CheckedNinjaAPI
 from heft.community.api import router as community_router
 from heft.content.api import router as content_router
 from heft.core.ratelimit import RateLimitThrottle
 from heft.people.api import router as people_router
 from heft.practices.api import router as practices_router
-from heft.practices.selectors import practices_list
 from heft.preferencing.api import router as preferencing_router
 from heft.programmes.api import router as programmes_router
 from heft.reports.api import router as reports_router
 from heft.setup.api import router as setup_router
 from heft.teaching.api import router as teaching_router
 from heft.trainees.api import router as trainees_router
-from heft.trainees.selectors import trainee_list_for, trainee_visible_or_none
 
 APP_ROUTERS = [
     programmes_router,
@@ -56,7 +47,6 @@ api = HeftApi(
     # /api/v1/docs: the reference drawn on the server from the schema with the NHS.UK components.
     docs=ApiReference(),
 )
-ERRORS = API_ERRORS
 
 
 @api.exception_handler(ValidationError)
@@ -70,43 +60,6 @@ def request_not_valid(request, exc: ValidationError):
     return api.create_response(request, body, status=422)
 
 
-practices = Router(tags=["practices"])
-trainees = Router(tags=["trainees"])
-
-
-@practices.get("/practices", response={200: list[PracticeOut], **ERRORS})
-@paginate(Pagination)
-def list_practices(request, search: str = "", deep_end_only: bool = False):
-    require(request, Perm.VIEW_PRACTICES)
-    return practices_list(search=search[:100], deep_end_only=deep_end_only)
-
-
-@practices.get("/practices/{ods_code}", response={200: PracticeOut, **ERRORS})
-def get_practice(request, ods_code: str):
-    require(request, Perm.VIEW_PRACTICES)
-    return get_object_or_404(practices_list(), ods_code=ods_code)
-
-
-@trainees.get("/trainees", response={200: list[TraineeOut], **ERRORS})
-@paginate(Pagination)
-def list_trainees(request, search: str = "", scheme: str = ""):
-    require(request, Perm.VIEW_TRAINEES)
-    return trainee_list_for(request.auth, search=search[:100], scheme_code=scheme)
-
-
-@trainees.get("/trainees/{trainee_id}", response={200: TraineeOut, **ERRORS})
-def get_trainee(request, trainee_id: int):
-    """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
-    trainee = trainee_visible_or_none(request.auth, trainee_id)
-    if trainee is None:
-        return Status(404, {"detail": "Not found."})
-    if trainee.user_id != request.auth.pk:  # someone else's record: the view is audited, as on the page
-        audit_view_in_transaction(by=request.auth, target=trainee, page="trainee record (API)")
-    return trainee
-
-
-api.add_router("/", practices)
-api.add_router("/", trainees)
 # Each app adds its own resources through its `api.router`.
 for app_router in APP_ROUTERS:
     api.add_router("/", app_router)

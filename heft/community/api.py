@@ -10,8 +10,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
-from heft.api.auth import require, require_any
-from heft.api.schemas import API_ERRORS
+from heft.api_common.auth import require, require_any
+from heft.api_common.errors import API_ERRORS
 from heft.community import selectors, services
 from heft.community.models import Opportunity
 from heft.trainees.selectors import trainees_visible_to

@@ -11,8 +11,8 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.pagination import Pagination
+from heft.api_common.auth import require
+from heft.api_common.pagination import Pagination
 from heft.content.forms import NewsItemForm, PageForm, TestimonialForm
 from heft.content.models import NewsItem, Page, Testimonial
 from heft.content.schemas import (

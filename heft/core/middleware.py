@@ -6,7 +6,8 @@ NUL = "\x00"
 class RefuseNulMiddleware:
     """A page address or query string holding the NUL character is refused (400): no real value holds it,
     and PostgreSQL can neither store nor compare text that does, so a search for it was a server error.
-    The API refuses it in its own documented shape (heft/api/checks.py); forms refuse it field by field."""
+    The API refuses it in its own documented shape (heft/api_common/checks.py); forms refuse it field by
+    field."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -14,9 +14,9 @@ from ninja.pagination import paginate
 from heft.accounts import services as accounts
 from heft.accounts.models import Role
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.pagination import Pagination
-from heft.api.schemas import API_ERRORS
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS
+from heft.api_common.pagination import Pagination
 from heft.people import selectors, services
 from heft.people.services import MentorDetails
 

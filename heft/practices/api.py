@@ -11,16 +11,30 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.pagination import Pagination
-from heft.api.schemas import API_ERRORS, ErrorOut
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS, ErrorOut
+from heft.api_common.pagination import Pagination
 from heft.practices.forms import MAX_UPLOAD_BYTES
 from heft.practices.models import DataImport
+from heft.practices.schemas import PracticeOut
 from heft.practices.selectors import imports_list, practices_list, rules_applied
 from heft.practices.services import data_import_upload
 
 router = Router(tags=["practices"])
 ERRORS = API_ERRORS
+
+
+@router.get("/practices", response={200: list[PracticeOut], **ERRORS})
+@paginate(Pagination)
+def list_practices(request, search: str = "", deep_end_only: bool = False):
+    require(request, Perm.VIEW_PRACTICES)
+    return practices_list(search=search[:100], deep_end_only=deep_end_only)
+
+
+@router.get("/practices/{ods_code}", response={200: PracticeOut, **ERRORS})
+def get_practice(request, ods_code: str):
+    require(request, Perm.VIEW_PRACTICES)
+    return get_object_or_404(practices_list(), ods_code=ods_code)
 
 
 class PracticeDeprivationOut(Schema):

@@ -7,8 +7,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm, has_perm
-from heft.api.auth import require
-from heft.api.schemas import API_ERRORS
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS
 from heft.preferencing import offers, selectors, services
 
 router = Router(tags=["preferencing"])

@@ -8,9 +8,10 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.pagination import Pagination
-from heft.api.schemas import API_ERRORS, PostOut, RegionOut, RotationOut, SchemeOut
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS
+from heft.api_common.pagination import Pagination
+from heft.programmes.schemas import PostOut, RegionOut, RotationOut, SchemeOut
 from heft.programmes.selectors import posts_list, regions_list, rotations_with_slots, schemes_with_localities
 
 router = Router(tags=["programmes"])

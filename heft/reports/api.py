@@ -4,9 +4,9 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.pagination import Pagination
-from heft.api.schemas import API_ERRORS
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS
+from heft.api_common.pagination import Pagination
 from heft.engines.deprivation import Exposure, Summary
 from heft.reports.report import equity_report, until_for
 from heft.reports.selectors import ExposureRow, GroupSummary, exposure_rows

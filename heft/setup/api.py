@@ -17,10 +17,11 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require
-from heft.api.schemas import API_ERRORS, PostOut, RotationOut, SchemeOut, ValidationErrorOut
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS, ValidationErrorOut
 from heft.programmes import services
 from heft.programmes.api import router as programmes
+from heft.programmes.schemas import PostOut, RotationOut, SchemeOut
 from heft.programmes.selectors import post_managed_by, rotation_detail, rotation_managed_by, scheme_managed_by
 from heft.setup import api_selectors as lookups
 from heft.setup.api_schemas import (

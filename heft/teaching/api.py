@@ -10,10 +10,10 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm
-from heft.api.auth import require, require_any
-from heft.api.checks import ID_RANGE
-from heft.api.pagination import Pagination
-from heft.api.schemas import API_ERRORS, ErrorOut
+from heft.api_common.auth import require, require_any
+from heft.api_common.checks import ID_RANGE
+from heft.api_common.errors import API_ERRORS, ErrorOut
+from heft.api_common.pagination import Pagination
 from heft.core.ratelimit import RateLimitThrottle
 from heft.teaching import selectors, services
 

@@ -14,13 +14,17 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from heft.accounts.permissions import Perm, has_perm
-from heft.api.auth import require
-from heft.api.schemas import API_ERRORS
+from heft.api_common.auth import require
+from heft.api_common.errors import API_ERRORS
+from heft.api_common.pagination import Pagination
+from heft.audit.services import audit_view_in_transaction
 from heft.engines.cct import STANDARD_WTES
 from heft.trainees import services
 from heft.trainees.models import Trainee
+from heft.trainees.schemas import TraineeOut
 from heft.trainees.selectors import (
     cct_estimate_for,
     current_membership,
@@ -35,6 +39,8 @@ from heft.trainees.selectors import (
     own_membership,
     progress_for,
     trainee_for,
+    trainee_list_for,
+    trainee_visible_or_none,
     training_year_for,
 )
 
@@ -46,6 +52,24 @@ class Message(Schema):
 
 
 ERRORS = {**API_ERRORS, 400: Message}
+
+
+@router.get("/trainees", response={200: list[TraineeOut], **API_ERRORS})
+@paginate(Pagination)
+def list_trainees(request, search: str = "", scheme: str = ""):
+    require(request, Perm.VIEW_TRAINEES)
+    return trainee_list_for(request.auth, search=search[:100], scheme_code=scheme)
+
+
+@router.get("/trainees/{trainee_id}", response={200: TraineeOut, **API_ERRORS})
+def get_trainee(request, trainee_id: int):
+    """A trainee in the caller's scope (or the caller themself); anyone else is 404."""
+    trainee = trainee_visible_or_none(request.auth, trainee_id)
+    if trainee is None:
+        return Status(404, {"detail": "Not found."})
+    if trainee.user_id != request.auth.pk:  # someone else's record: the view is audited, as on the page
+        audit_view_in_transaction(by=request.auth, target=trainee, page="trainee record (API)")
+    return trainee
 
 
 class InterruptionOut(Schema):

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from heft.accounts.access import requires_any
 from heft.accounts.permissions import Perm
-from heft.api.auth import require_any
+from heft.api_common.auth import require_any
 from heft.community.models import CommunityGroup
 
 EITHER = (Perm.RUN_SESSIONS, Perm.RANK_ROTATIONS)

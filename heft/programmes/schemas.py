@@ -1,4 +1,5 @@
-from datetime import date
+"""How the API shows regions, schemes, posts and rotations."""
+
 from decimal import Decimal
 
 from ninja import Schema
@@ -104,64 +105,3 @@ class RotationOut(Schema):
     @staticmethod
     def resolve_slots(obj) -> list:
         return list(obj.slots.all())
-
-
-class PracticeOut(Schema):
-    id: int
-    ods_code: str
-    name: str
-    postcode: str
-    pcn: str
-    icb: str
-    status: str
-    list_size: int | None
-    imd_score: Decimal | None
-    imd_decile: int | None
-    most_deprived_share: Decimal | None
-    deprivation_vintage: str
-    is_deep_end: bool
-    deep_end_rule: str
-
-
-class MembershipOut(Schema):
-    scheme: str
-    intake: str
-    start_date: date
-    wte: Decimal
-    heft_mode: str
-    status: str
-    national_rank: int | None
-    cct_estimate: date | None
-
-    @staticmethod
-    def resolve_scheme(obj) -> str:
-        return obj.scheme.code
-
-
-class TraineeOut(Schema):
-    id: int
-    gmc_number: str
-    forenames: str
-    surname: str
-    email: str
-    memberships: list[MembershipOut]
-
-    @staticmethod
-    def resolve_memberships(obj) -> list:
-        return list(obj.memberships.all())
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    """A request the API could not read: every problem at once, keyed by where it is (e.g. query.limit)."""
-
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-# What any signed-in operation can answer besides its own result: no credentials, no permission, not found
-# (or out of scope), a request that does not match the schema, and too many requests (the API's rate limit).
-API_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
