@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "heft.setup",
     "heft.people",
     "heft.home",
+    "heft.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,9 +1,10 @@
 """The public site's demo content: every kind of content, plainly fictional, and safe to load twice."""
 
-from heft.content import demo, models
+from heft.content import models
 from heft.content.models import NewsItem, Page
 from heft.content.selectors import news_visible
-from heft.core.demo import DemoWorld, demo_faker
+from heft.demo import content as demo
+from heft.demo.world import DemoWorld, demo_faker
 from tests import factories as f
 
 

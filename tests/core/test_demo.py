@@ -20,7 +20,7 @@ from django.test import override_settings
 from heft.accounts.models import Role, RoleAssignment, User
 from heft.community.models import Mentor, MentorAssignment
 from heft.community.selectors import outcomes_report
-from heft.core import demo
+from heft.demo import world as demo
 from heft.practices.models import Practice
 from heft.programmes.models import Post, PostCategory, Region, Rotation, RotationSlot, TrainingScheme
 from heft.programmes.selectors import rotations_with_heft_flag

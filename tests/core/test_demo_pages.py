@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from heft.accounts.models import Role, User
-from heft.core import demo
+from heft.demo import world as demo
 from tests.core.test_demo import FAST_HASHERS
 from tests.markup_checks import ESCAPED_TAG, markup_problems, read_page
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from heft.core.demo import load_demo_data
+from heft.demo.load import load_demo_data
 from heft.privacy.backups import BackupError, Database, fingerprint, manifest_path, restore
 from heft.programmes.models import TrainingScheme
 from tests import factories as f

@@ -11,7 +11,7 @@ from django.urls import reverse
 from faker import Faker
 
 from heft.accounts.models import Role
-from heft.teaching import demo
+from heft.demo import teaching as demo
 from heft.teaching.models import TeachingSession
 from tests import factories as f
 from tests.conftest import give_totp

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heft.core.management.commands.demo_signins import rich_console
+from heft.core.console import rich_console
 from heft.practices.models import DataImport
 from heft.practices.services import data_import_run_file
 

@@ -1,23 +1,15 @@
 """`python manage.py demo_signins`: the demo sign-ins, with each staff member's TOTP secret and code now."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 
-from heft.core.demo import demo_allowed, print_demo_signins
+from heft.core.console import rich_console
+from heft.demo.signins import print_demo_signins
+from heft.demo.world import demo_allowed
 
 REFUSAL = (
     "The demo sign-ins share a published password: not in production. "
     "Pass --allow-production only on a throwaway demo site."
 )
-
-
-def rich_console(command: BaseCommand) -> Console:
-    """A rich Console on the command's own stdout (so call_command(stdout=...) captures it)."""
-    stream = getattr(command.stdout, "_out", sys.stdout)
-    is_terminal = hasattr(stream, "isatty") and stream.isatty()
-    return Console(file=stream, width=None if is_terminal else 160, highlight=False)
 
 
 class Command(BaseCommand):

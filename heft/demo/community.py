@@ -29,7 +29,7 @@ from heft.community.models import (
     MentorAssignment,
     Opportunity,
 )
-from heft.core.demo import SIGN_IN_BY_ROLE, sync_rows
+from heft.demo.world import SIGN_IN_BY_ROLE, sync_rows
 from heft.engines.dates import add_months
 from heft.practices.models import Practice
 from heft.teaching.models import Attendance, TeachingSession
@@ -39,7 +39,7 @@ from heft.trainees.models import ProgrammeMembership, Trainee
 LONDON = ZoneInfo("Europe/London")
 MEETINGS_PUBLISHED_AT = datetime.datetime(2026, 9, 1, 9, tzinfo=LONDON)
 CHECKED_IN = 80  # the percentage of members who check in to a meeting held
-# Where the demo mentors work, in the order the core demo made them (by region).
+# Where the demo mentors work, in the order the world made them (by region).
 MENTOR_SCHEMES = {
     "south-west": ["bristol", "plymouth", "exeter", "gloucestershire"],
     "east-of-england": ["norwich", "luton-bedford", "cambridge"],

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from heft.accounts.models import Role, User
-from heft.core.demo import SIGN_IN_BY_ROLE
+from heft.demo.world import SIGN_IN_BY_ROLE
 from heft.preferencing import services
 from heft.preferencing.models import AllocationRun, Offer, Preference, PreferenceList, PreferenceWindow
 from heft.preferencing.problem import window_memberships, window_rotations

@@ -11,7 +11,7 @@ from django.utils import timezone
 from faker import Faker
 
 from heft.content.models import NewsItem, Page, Testimonial
-from heft.core.demo import DemoWorld, sync_rows
+from heft.demo.world import DemoWorld, sync_rows
 
 NATIONAL = None
 

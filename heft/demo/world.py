@@ -1,9 +1,10 @@
-"""Demo data for HEFT Hub: invented regions, practices, posts, rotations, trainees, mentors and sign-ins.
+"""The demo world: invented regions, practices, posts, rotations, trainees, mentors and sign-ins.
 
 Every person, place and number here is made up (Faker en_GB, seeded, so the same people come out each time;
 emails on the reserved domains example.org and heft.invalid; GMC numbers start with 9). Each builder takes a
 seeded Faker and writes through the ORM by natural key (codes, ODS codes, post numbers, GMC numbers, emails),
-so loading twice changes nothing. `load_demo_data` runs them all in one transaction: all or nothing.
+so loading twice changes nothing. The other modules of heft/demo build on this world; `heft.demo.load` runs
+them all in one transaction.
 
 The demo sign-ins share a known password, so the commands that load or list them refuse to run in
 production unless told otherwise.
@@ -14,8 +15,6 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
-import importlib
-import importlib.util
 import math
 import re
 import time
@@ -28,7 +27,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import models, transaction
+from django.db import models
 from faker import Faker
 
 from heft.accounts.models import Role, RoleAssignment, User
@@ -935,7 +934,7 @@ def build_mentors(fake: Faker, world: DemoWorld) -> None:
     sync_rows(MentorAssignment, ("mentor_id", "trainee_id", "start_date"), rows)
 
 
-# --- the whole load ---------------------------------------------------------------------------------------
+# --- the world's steps and tables ---------------------------------------------------------------------------
 
 DEMO_MODELS = (
     Region, School, TrainingScheme, PostCategory, Practice, Post, Rotation, RotationSlot,
@@ -944,25 +943,8 @@ DEMO_MODELS = (
 )  # fmt: skip
 
 
-# Apps add their own demo data in heft/<app>/demo.py: STEPS, a list of (label, build(fake, world)) run
-# after the core steps, and MODELS, the models whose rows they write (for the counts).
-APP_DEMO_MODULES = (
-    "heft.practices.demo",
-    "heft.preferencing.demo",
-    "heft.teaching.demo",
-    "heft.trainees.demo",
-    "heft.community.demo",
-    "heft.content.demo",
-    "heft.reports.demo",
-)
-
-
-def app_demo_modules() -> list:
-    return [importlib.import_module(name) for name in APP_DEMO_MODULES if importlib.util.find_spec(name)]
-
-
-def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
-    app_steps = [step for module in app_demo_modules() for step in module.STEPS]
+def world_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
+    """The world's builders in order, looked up when called (so a test can replace one)."""
     return [
         ("Regions, schools and schemes", build_regions),
         ("Post categories", build_categories),
@@ -973,98 +955,4 @@ def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
         ("Placements, LTFT and interruptions", build_placements),
         ("Sign-ins, roles and two-factor", build_sign_ins),
         ("Mentors and mentees", build_mentors),
-        *app_steps,
     ]
-
-
-def demo_counts() -> dict[str, int]:
-    from allauth.mfa.models import Authenticator
-
-    models_ = [*DEMO_MODELS, *(model for module in app_demo_modules() for model in module.MODELS)]
-    counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in models_}
-    counts["TOTP authenticators"] = Authenticator.objects.filter(type=Authenticator.Type.TOTP).count()
-    return counts
-
-
-def load_demo_data(*, on_step: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Load (or refresh) all the demo data in one transaction; returns the row counts afterwards.
-
-    on_step is called with each step's label before it runs.
-    """
-    world = DemoWorld()
-    with transaction.atomic():
-        for label, build in demo_steps():
-            if on_step:
-                on_step(label)
-            build(demo_faker(build.__name__), world)
-        return demo_counts()
-
-
-# --- the sign-ins table -----------------------------------------------------------------------------------
-
-
-def demo_sign_in_rows() -> list[dict[str, str]]:
-    """What each demo sign-in can use, read from the database (so a missing load shows as such)."""
-    from allauth.mfa.models import Authenticator
-
-    users = {
-        u.email: u
-        for u in User.objects.filter(email__in=[s.email for s in DEMO_SIGN_INS]).prefetch_related(
-            "role_assignments__region", "role_assignments__scheme"
-        )
-    }
-    with_totp = set(
-        Authenticator.objects.filter(user__in=users.values(), type=Authenticator.Type.TOTP).values_list(
-            "user__email", flat=True
-        )
-    )
-    rows = []
-    for sign_in in DEMO_SIGN_INS:
-        user = users.get(sign_in.email)
-        label = Role(sign_in.role).label
-        if user is None:
-            empty = dict.fromkeys(("password", "secret", "code"), "")
-            rows.append({"role": label, "email": sign_in.email, "scope": "not loaded", **empty})
-            continue
-        assignment = next((a for a in user.role_assignments.all() if a.role == sign_in.role), None)
-        if assignment is None:
-            scope = "role missing"
-        elif sign_in.role == Role.MENTOR:
-            scope = "their mentees"
-        elif sign_in.role == Role.TRAINEE:
-            trainee = Trainee.objects.filter(user=user).first()
-            scope = f"own record ({trainee.full_name})" if trainee else "own record (not linked)"
-        else:
-            scope = str(assignment.scheme or assignment.region or "England")
-        staff = sign_in.is_staff_role and sign_in.email in with_totp
-        rows.append(
-            {
-                "role": label,
-                "email": sign_in.email,
-                "password": DEMO_PASSWORD,
-                "scope": scope,
-                "secret": demo_totp_secret(sign_in.email) if staff else "",
-                "code": demo_totp_code(sign_in.email) if staff else "",
-            }
-        )
-    return rows
-
-
-def print_demo_signins(console) -> None:
-    """Print the demo sign-ins as a rich table on the given rich Console."""
-    from rich.table import Table
-
-    rows = demo_sign_in_rows()
-    table = Table(title="HEFT Hub demo sign-ins", title_justify="left")
-    table.add_column("Role")
-    table.add_column("Email", no_wrap=True)
-    table.add_column("Password", no_wrap=True)
-    table.add_column("Scope", overflow="fold")
-    table.add_column("TOTP secret", no_wrap=True)
-    table.add_column("Code now", no_wrap=True)
-    for row in rows:
-        table.add_row(row["role"], row["email"], row["password"], row["scope"], row["secret"], row["code"])
-    console.print(table)
-    if any(row["scope"] == "not loaded" for row in rows):
-        console.print("Some sign-ins are not loaded yet: run `python manage.py load_demo`.", markup=False)
-    console.print(TOTP_NOTE, markup=False)

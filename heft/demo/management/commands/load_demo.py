@@ -13,8 +13,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from heft.core.demo import demo_allowed, demo_steps, load_demo_data, print_demo_signins
-from heft.core.management.commands.demo_signins import REFUSAL, rich_console
+from heft.core.console import rich_console
+from heft.demo.load import demo_steps, load_demo_data
+from heft.demo.management.commands.demo_signins import REFUSAL
+from heft.demo.signins import print_demo_signins
+from heft.demo.world import demo_allowed
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from heft.accounts.models import Role, RoleAssignment, User
-from heft.core.demo import (
+from heft.demo.world import (
     SCHEMES,
     email_part,
     intake_start,
@@ -40,7 +40,7 @@ GRADUATES_PER_SCHEME = 2  # per intake
 GRADUATE_MODES = OrderedDict(
     [(ProgrammeMembership.HeftMode.ROTATION, 0.6), (ProgrammeMembership.HeftMode.ENROLMENT_ONLY, 0.4)]
 )
-GRADUATES_FIRST_PHONE = 500  # Ofcom's drama numbers 07700 900500 onwards: the core demo uses 900000-900199
+GRADUATES_FIRST_PHONE = 500  # Ofcom's drama numbers 07700 900500 onwards: world.py uses 900000-900199
 
 
 def build_graduates(fake, world) -> None:
@@ -50,7 +50,7 @@ def build_graduates(fake, world) -> None:
     for intake in GRADUATE_INTAKES:
         for spec in SCHEMES:
             for position in range(GRADUATES_PER_SCHEME):
-                gmc = str(fake.unique.random_int(9_000_000, 9_099_999))  # apart from the core demo's
+                gmc = str(fake.unique.random_int(9_000_000, 9_099_999))  # apart from world.py's
                 forenames, surname = fake.first_name(), fake.last_name()
                 trainee_rows.append(
                     {

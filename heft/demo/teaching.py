@@ -4,7 +4,7 @@ reflections for the sessions already past.
 
 Sessions are keyed by year, kind, region and start, so loading again changes nothing; attendance is added
 for sessions that have ended since the last load. Joining links use the reserved domain heft.invalid.
-Community of practice meetings are sessions too, made with their groups (heft/community/demo.py), which
+Community of practice meetings are sessions too, made with their groups (heft/demo/community.py), which
 also records who checked in to them.
 """
 
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from heft.accounts.models import Role
-from heft.core.demo import SIGN_IN_BY_ROLE, sync_rows
+from heft.demo.world import SIGN_IN_BY_ROLE, sync_rows
 from heft.engines.timetable import parse_spec, plan_national, plan_regional
 from heft.teaching.models import (
     Attendance,

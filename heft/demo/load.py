@@ -1,0 +1,43 @@
+"""The whole demo load: the world first, then each app's demo data, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from faker import Faker
+
+from heft.demo import community, content, preferencing, teaching, trainees, world
+from heft.demo.world import DemoWorld, demo_faker
+
+# Each module has STEPS, a list of (label, build(fake, world)) run after the world's, and MODELS, the models
+# whose rows it writes (for the counts). Order matters: later modules read what earlier ones wrote
+# (community's meetings go in the teaching years that teaching builds).
+APP_MODULES = (preferencing, teaching, trainees, community, content)
+
+
+def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
+    return [*world.world_steps(), *(step for module in APP_MODULES for step in module.STEPS)]
+
+
+def demo_counts() -> dict[str, int]:
+    from allauth.mfa.models import Authenticator
+
+    models_ = [*world.DEMO_MODELS, *(model for module in APP_MODULES for model in module.MODELS)]
+    counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in models_}
+    counts["TOTP authenticators"] = Authenticator.objects.filter(type=Authenticator.Type.TOTP).count()
+    return counts
+
+
+def load_demo_data(*, on_step: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Load (or refresh) all the demo data in one transaction; returns the row counts afterwards.
+
+    on_step is called with each step's label before it runs.
+    """
+    demo_world = DemoWorld()
+    with transaction.atomic():
+        for label, build in demo_steps():
+            if on_step:
+                on_step(label)
+            build(demo_faker(build.__name__), demo_world)
+        return demo_counts()
