@@ -26,7 +26,7 @@ urlpatterns = [
     path("tokens/", include("heft.accounts.urls")),
     path("programmes/", include("heft.programmes.urls")),
     path("practices/", include("heft.practices.urls")),
-    path("trainees/", include("heft.trainees.urls")),
+    path("trainees/", include("heft.home.trainee_urls")),
     path("audit/", include("heft.audit.urls")),
     path("privacy/", include("heft.privacy.urls")),
     path("preferences/", include("heft.preferencing.urls")),

@@ -2,27 +2,10 @@ from django.urls import path
 
 from heft.trainees import views
 
+# Mounted under /trainees/ by heft/home/trainee_urls.py, beside the record page's routes.
 app_name = "trainees"
 urlpatterns = [
     path("", views.trainee_list, name="trainee_list"),
-    path("me/", views.me, name="me"),
-    path("me/ltft/", views.ltft_apply, name="ltft_apply"),
-    path("<int:pk>/", views.trainee_detail, name="trainee_detail"),
-    path("<int:pk>/interruptions/", views.interruption_add, name="interruption_add"),
-    path(
-        "<int:pk>/interruptions/<int:interruption_pk>/return/", views.training_return, name="training_return"
-    ),
-    path(
-        "<int:pk>/interruptions/<int:interruption_pk>/heft-place/",
-        views.heft_place_decide,
-        name="heft_place_decide",
-    ),
-    path("<int:pk>/returning-intake/", views.returning_intake, name="returning_intake"),
-    path("<int:pk>/ltft/", views.ltft_change_add, name="ltft_change_add"),
-    path("<int:pk>/ltft/<int:change_pk>/decision/", views.ltft_change_decide, name="ltft_change_decide"),
-    path("<int:pk>/completion/", views.training_complete, name="training_complete"),
-    path("<int:pk>/extension/", views.training_extend, name="training_extend"),
     path("<int:pk>/cct/", views.cct_recalculate, name="cct_recalculate"),
     path("<int:pk>/invite/", views.trainee_invite, name="trainee_invite"),
-    path("<int:pk>/heft-mode/", views.heft_mode, name="heft_mode"),
 ]

@@ -15,6 +15,7 @@ from heft.teaching.models import Attendance, TeachingSession, TeachingYear
 from heft.trainees.models import Interruption, LtftChange, ProgrammeMembership
 from tests import factories as f
 from tests.content.factories import PageFactory
+from tests.trainees.conftest import rotation_placements  # noqa: F401  (trainee A's three years, for the record page)
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)

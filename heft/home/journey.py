@@ -1,7 +1,7 @@
-"""The trainee's journey: everything the home page shows to answer "where am I and what is next".
+"""The trainee's journey: everything their record page shows to answer "where am I and what is next".
 
-A read-only assembly of selectors from this app and its neighbours (teaching, community, preferencing),
-for a trainee the viewer is already allowed to see.
+A read-only assembly of selectors from the apps below this one (trainees, preferencing, teaching,
+community), for a trainee the viewer is already allowed to see.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heft.accounts.permissions import Perm, has_perm
+from heft.community import selectors as community
 from heft.engines.cct import (
     CurriculumCheck,
     Estimate,
@@ -23,6 +24,9 @@ from heft.engines.cct import (
     months_text,
 )
 from heft.engines.cct import LtftChange as LtftSpec
+from heft.preferencing.selectors import offers_for_trainee, preference_list, windows_for_trainee
+from heft.teaching.models import Attendance, TeachingSession
+from heft.teaching.selectors import is_in_teaching, trainee_sessions_with_records
 from heft.trainees.models import ProgrammeMembership, Trainee
 from heft.trainees.placements import rotation_placements_planned
 from heft.trainees.selectors import (
@@ -99,8 +103,6 @@ class Journey:
 
 def journey_for(trainee: Trainee, *, viewer, own: bool, today: datetime.date | None = None) -> Journey:
     """`trainee` must come from trainee_for (scoped, with memberships prefetched)."""
-    from heft.community import selectors as community
-
     today = today or timezone.localdate()
     membership = current_membership(trainee)
     journey = Journey(trainee, membership, today)
@@ -169,8 +171,6 @@ def _supervisors(p) -> tuple[tuple[str, str, str], ...]:
 def _planned_from_offer(membership: ProgrammeMembership, today: datetime.date):
     """No placements yet: those the rotation they accepted (or were offered) would make, dated as accepting
     it would date them (not saved)."""
-    from heft.preferencing.selectors import offers_for_trainee
-
     offer = (
         offers_for_trainee(membership.trainee)
         .filter(
@@ -203,8 +203,6 @@ def _by_year(entries: list[TimelineEntry]) -> list[tuple[str, list[TimelineEntry
 
 def _tasks(trainee: Trainee, today: datetime.date) -> list[Task]:
     """What the trainee must do: rank rotations in an open window, reply to an offer."""
-    from heft.preferencing.selectors import offers_for_trainee, preference_list, windows_for_trainee
-
     tasks = []
     now = timezone.now()
     for window in windows_for_trainee(trainee):
@@ -232,9 +230,6 @@ def _tasks(trainee: Trainee, today: datetime.date) -> list[Task]:
 
 def _teaching(trainee: Trainee) -> dict | None:
     """The next sessions and attendance so far, from the teaching app (None when not in HEFT teaching)."""
-    from heft.teaching.models import Attendance, TeachingSession
-    from heft.teaching.selectors import is_in_teaching, trainee_sessions_with_records
-
     if not is_in_teaching(trainee):
         return None
     now = timezone.now()

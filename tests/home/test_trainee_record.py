@@ -1,5 +1,5 @@
-"""The trainee's home page answers "where am I and what is next"; staff see the same journey, and programme
-teams record time out, LTFT changes and returns from it."""
+"""The trainee's record page (their journey) answers "where am I and what is next"; staff see the same
+journey, and programme teams record time out, LTFT changes and returns from it."""
 
 import datetime
 import re
