@@ -60,6 +60,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/lint_model_usage_in_views.py
+	$(BIN)/python scripts/lint_layers.py
 
 format: install
 	$(BIN)/ruff check --fix .

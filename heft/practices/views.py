@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
+from heft.core.exports import csv_response
 from heft.core.pagination import paginate
 from heft.core.ratelimit import rate_limited
 from heft.practices.forms import DeepEndApplyForm, DeepEndOverrideForm, DeepEndRuleForm, ImportUploadForm
@@ -32,7 +33,6 @@ from heft.practices.selectors import import_detail as select_import
 from heft.practices.selectors import practice_detail as select_practice
 from heft.practices.services import data_import_upload, practice_deep_end_override
 from heft.practices.services import deep_end_rule_apply as apply_confirmed_rule
-from heft.reports.exports import csv_response
 
 POLL_SECONDS = 2
 RULE_FIELDS = ("measure", "method", "top_n", "per_region", "missing_to_no")

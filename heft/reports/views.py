@@ -4,9 +4,9 @@ from django.views.decorators.http import require_http_methods
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
+from heft.core.exports import csv_response, xlsx_response
 from heft.core.pagination import paginate
 from heft.core.ratelimit import rate_limited
-from heft.reports.exports import csv_response, xlsx_response
 from heft.reports.forms import EquityFilterForm
 from heft.reports.report import (
     QUINTILE_LABELS,
