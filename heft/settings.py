@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "heft.core",
     "heft.accounts",
     "heft.audit",
+    "heft.audit_log",
     "heft.programmes",
     "heft.practices",
     "heft.trainees",
@@ -134,7 +135,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "heft.core.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "heft.core.jinja2.environment",
+            "context_processors": ["heft.home.context_processors.navigation"],
+        },
     },
     {
         # The admin and django-allauth ship Django templates.
@@ -146,7 +150,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "heft.core.context_processors.nhs_page",
+                "heft.home.context_processors.nhs_page",
             ]
         },
     },

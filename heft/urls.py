@@ -3,8 +3,8 @@ from django.urls import include, path
 
 from heft.accounts import views as account_views
 from heft.api.api import api_urls
-from heft.core import views as core_views
 from heft.core.admin import put_third_party_admins_behind_permissions
+from heft.home import health
 from heft.home import views as home_views
 
 handler400 = "heft.core.views.bad_request"
@@ -19,7 +19,7 @@ put_third_party_admins_behind_permissions()
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("home/", include("heft.home.urls")),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     # Before django-allauth's own: its page for adding and changing email addresses is closed.
     path("accounts/email/", account_views.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
@@ -27,7 +27,7 @@ urlpatterns = [
     path("programmes/", include("heft.programmes.urls")),
     path("practices/", include("heft.practices.urls")),
     path("trainees/", include("heft.home.trainee_urls")),
-    path("audit/", include("heft.audit.urls")),
+    path("audit/", include("heft.audit_log.urls")),
     path("privacy/", include("heft.privacy.urls")),
     path("preferences/", include("heft.preferencing.urls")),
     path("teaching/", include("heft.teaching.urls")),

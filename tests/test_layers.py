@@ -25,6 +25,10 @@ def test_the_apps_import_only_down_the_layers_and_without_a_cycle():
     assert lint.check() == []
 
 
+def test_no_import_is_allowed_to_run_upward():
+    assert lint.allowed_entries() == set()
+
+
 def test_every_app_has_a_layer():
     apps = {path.parent.name for path in lint.PACKAGE.glob("*/__init__.py")}
     assert apps <= set(lint.LEVEL), sorted(apps - set(lint.LEVEL))

@@ -1,4 +1,5 @@
-"""The Jinja2 environment for every page: NHS.UK components, url(), static() and the CSP nonce."""
+"""The Jinja2 environment for every page: NHS.UK components, url(), static() and the CSP nonce. The header
+menu comes from a context processor of heft.home (settings.TEMPLATES): it asks accounts' permissions."""
 
 from pathlib import Path
 
@@ -15,8 +16,6 @@ from jinja2 import (
     PackageLoader,
     TemplateNotFound,
 )
-
-from heft.core.navigation import navigation_for
 
 APPS_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,7 +44,6 @@ def environment(**options) -> Environment:
     env.globals.update(
         url=url,
         static=static,
-        navigation_for=navigation_for,
         get_messages=messages.get_messages,
         service_name="HEFT Hub",
         debug=settings.DEBUG,

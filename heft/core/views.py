@@ -1,32 +1,8 @@
-import logging
+"""The error pages, which Django calls itself (the handlers in heft/urls.py). The home page and the health
+check, which declare who may use them through heft.accounts.access, are heft.home's."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-
-from heft.accounts.access import public
-
-logger = logging.getLogger(__name__)
-# The home page is heft.home's: it gathers from apps above this one.
-
-
-@public
-@require_http_methods(["GET", "HEAD"])
-@never_cache
-def healthz(request):
-    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        logger.exception("Health check: the database did not answer")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
 
 ERRORS = {
     400: ("Sorry, there is a problem with the request", "Check the address or the form and try again."),

@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class HomeConfig(AppConfig):
     """The signed-in home page: each person's next steps for every role they hold, gathered from the apps
-    below it (layer 7 of docs/architecture.md). Only heft/urls.py imports it."""
+    below it (layer 11 of docs/architecture.md); the header menu and the health check. Only heft/urls.py
+    imports it, and settings names its context processors."""
 
     name = "heft.home"
     label = "home"

@@ -17,7 +17,7 @@ class UnreachableDatabase:
 
 
 def test_health_is_503_when_the_database_fails(client, db, monkeypatch):
-    monkeypatch.setattr("heft.core.views.connection", UnreachableDatabase())
+    monkeypatch.setattr("heft.home.health.connection", UnreachableDatabase())
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"

@@ -1,6 +1,6 @@
 from django import forms
 
-from heft.audit.selectors import audited_record_types
+from heft.audit_log.selectors import audited_record_types
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_http_methods
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
-from heft.audit.forms import AuditSearchForm
-from heft.audit.selectors import audit_events_search
+from heft.audit_log.forms import AuditSearchForm
+from heft.audit_log.selectors import audit_events_search
 from heft.core.pagination import paginate
 
 

@@ -1,10 +1,13 @@
-"""The header navigation: each item shows only to users whose role grants its permission."""
+"""The header navigation: each item shows only to users whose role grants its permission.
+
+In home, the site's front: it asks accounts' permissions and names pages of every app. Pages get it from
+the context processors in heft/home/context_processors.py."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 
-from heft.accounts.permissions import Perm, has_perm
+from heft.accounts.permissions import Perm, has_any_perm
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def navigation_for(request) -> list[dict]:
     items = [
         {"text": item.label, "href": reverse(item.url_name)}
         for item in (NAVIGATION if signed_in else PUBLIC_NAVIGATION)
-        if item.perm is None or any(has_perm(user, perm) for perm in (item.perm, *item.also))
+        if item.perm is None or has_any_perm(user, item.perm, *item.also)
     ]
     # The current item is the one whose address is the longest start of this page's.
     matches = [item for item in items if request.path.startswith(item["href"])]
