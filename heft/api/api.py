@@ -13,7 +13,7 @@ from heft.practices.api import router as practices_router
 from heft.preferencing.api import router as preferencing_router
 from heft.programmes.api import router as programmes_router
 from heft.reports.api import router as reports_router
-from heft.setup.api import router as setup_router
+from heft.setup.api import add_operations_to as add_set_up_operations
 from heft.teaching.api import router as teaching_router
 from heft.trainees.api import router as trainees_router
 
@@ -26,7 +26,6 @@ APP_ROUTERS = [
     community_router,
     content_router,
     reports_router,
-    setup_router,
     people_router,
 ]
 
@@ -60,7 +59,8 @@ def request_not_valid(request, exc: ValidationError):
     return api.create_response(request, body, status=422)
 
 
-# Each app adds its own resources through its `api.router`.
+# Each app adds its own resources through its `api.router`; set-up's writes join the programmes router.
+add_set_up_operations(programmes_router)
 for app_router in APP_ROUTERS:
     api.add_router("/", app_router)
 

@@ -14,7 +14,7 @@ from heft.api_common.auth import require, require_any
 from heft.api_common.errors import API_ERRORS
 from heft.community import selectors, services
 from heft.community.models import Opportunity
-from heft.trainees.selectors import trainees_visible_to
+from heft.trainees.selectors import own_record, trainees_visible_to
 
 router = Router(tags=["community"])
 
@@ -289,7 +289,7 @@ def list_opportunities(request):
     require_any(request, Perm.MANAGE_COMMUNITY, Perm.JOIN_COMMUNITY)
     if has_perm(request.auth, Perm.MANAGE_COMMUNITY):
         return selectors.opportunities_with_interests_managed_by(request.auth)
-    trainee = selectors.own_trainee(request.auth)
+    trainee = own_record(request.auth)
     rows = selectors.opportunities_for_trainee(trainee, timezone.localdate()) if trainee else None
     return [row["opportunity"] for row in rows or []]
 
@@ -320,7 +320,7 @@ def list_interest(request, opportunity_id: int):
 def express_interest(request, opportunity_id: int, payload: InterestIn):
     """A trainee in ST3 or a recent graduate tells the programme team they are interested."""
     require(request, Perm.JOIN_COMMUNITY)
-    trainee = selectors.own_trainee(request.auth)
+    trainee = own_record(request.auth)
     if trainee is None:
         raise HttpError(404, "No trainee record is linked to this account.")
     opportunity = selectors.opportunity_for_trainee(trainee, opportunity_id, timezone.localdate())

@@ -53,7 +53,9 @@ def regions_managed_by(user) -> QuerySet[Region]:
     return Region.objects.filter(Q(pk__in=scope.region_ids) | Q(pk__in=scheme_regions))
 
 
-def schemes_managed_by(user) -> QuerySet[TrainingScheme]:
+def schemes_in_community_scope(user) -> QuerySet[TrainingScheme]:
+    """The schemes whose communities the user manages (MANAGE_COMMUNITY); programmes' schemes_managed_by
+    is the schemes whose programmes they manage."""
     scope = scope_for(user, Perm.MANAGE_COMMUNITY)
     if scope.england:
         return TrainingScheme.objects.all()
@@ -81,7 +83,7 @@ def patches_managed_by(user) -> list[Patch]:
     scope = scope_for(user, Perm.MANAGE_COMMUNITY)
     regions = Region.objects.all() if scope.england else Region.objects.filter(pk__in=scope.region_ids)
     patches = [Patch(region) for region in regions.order_by("name")]
-    schemes = schemes_managed_by(user).select_related("region").order_by("region__name", "name")
+    schemes = schemes_in_community_scope(user).select_related("region").order_by("region__name", "name")
     return patches + [Patch(scheme.region, scheme) for scheme in schemes]
 
 
@@ -162,7 +164,7 @@ def community_trainees_managed_by(user) -> QuerySet[Trainee]:
     memberships = ProgrammeMembership.objects.filter(
         status=ProgrammeMembership.Status.ACTIVE,
         heft_mode__in=HEFT_MODES,
-        scheme__in=schemes_managed_by(user),
+        scheme__in=schemes_in_community_scope(user),
     )
     return Trainee.objects.filter(pk__in=memberships.values("trainee_id")).order_by("surname", "forenames")
 
@@ -360,8 +362,7 @@ def mentees_of(user) -> QuerySet[MentorAssignment]:
     )
 
 
-def own_trainee(user) -> Trainee | None:
-    return Trainee.objects.filter(user=user).first() if user.is_authenticated else None
+# The name community's pages, API and services call; the one lookup of a trainee's own record is trainees'.
 
 
 def profile_of(user) -> CommunityProfile | None:

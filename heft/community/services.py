@@ -30,7 +30,7 @@ from heft.programmes.models import Region
 from heft.teaching import services as teaching
 from heft.teaching.models import TeachingSession
 from heft.trainees.models import ProgrammeMembership, Trainee
-from heft.trainees.selectors import trainees_visible_to
+from heft.trainees.selectors import own_record, trainees_visible_to
 
 SIZE_LIMITS = (2, 20)
 
@@ -402,7 +402,7 @@ def opportunity_post(*, region: Region, interests=(), by, **fields) -> Opportuni
 
 def interest_express(*, opportunity: Opportunity, message: str, by) -> ExpressionOfInterest:
     """An eligible trainee tells the programme team they are interested (their name, email and message)."""
-    trainee = selectors.own_trainee(by)
+    trainee = own_record(by)
     today = timezone.localdate()
     if trainee is None or not has_perm(by, Perm.JOIN_COMMUNITY):
         raise PermissionDenied("Only trainees can express interest.")

@@ -5,7 +5,7 @@ the editor's regions, and goes through the same forms and services as the editin
 draft; `"published": true` in a PATCH publishes it.
 """
 
-from django.db import models, transaction
+from django.db import models
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -27,8 +27,14 @@ from heft.content.schemas import (
     TestimonialOut,
     TestimonialPatch,
 )
-from heft.content.selectors import content_managed_by, news_visible, pages_published, testimonials_published
-from heft.content.services import EDITABLE_FIELDS, content_create, content_set_published, content_update
+from heft.content.selectors import (
+    content_managed_by,
+    news_visible,
+    pages_published,
+    region_pk,
+    testimonials_published,
+)
+from heft.content.services import EDITABLE_FIELDS, content_change, content_create
 from heft.programmes.models import Region
 
 router = Router(tags=["content"])
@@ -43,14 +49,10 @@ DETAIL_RESPONSES = {404: ContentErrorOut, **READ_RESPONSES}
 FORMS = {Page: PageForm, NewsItem: NewsItemForm, Testimonial: TestimonialForm}
 
 
-def _by_region(items, region: str):
-    return items.filter(region__code=region) if region else items
-
-
 @router.get("/content/pages", response={200: list[PageOut], **READ_RESPONSES}, auth=None)
 @paginate(Pagination)
 def list_pages(request, region: str = ""):
-    return _by_region(pages_published(), region)
+    return pages_published(region_code=region)
 
 
 @router.post("/content/pages", response={201: PageOut, **WRITE_RESPONSES})
@@ -71,7 +73,7 @@ def update_page(request, slug: str, payload: PagePatch):
 @router.get("/content/news", response={200: list[NewsOut], **READ_RESPONSES}, auth=None)
 @paginate(Pagination)
 def list_news(request, region: str = ""):
-    return _by_region(news_visible(), region)
+    return news_visible(region_code=region)
 
 
 @router.post("/content/news", response={201: NewsOut, **WRITE_RESPONSES})
@@ -92,7 +94,7 @@ def update_news(request, slug: str, payload: NewsPatch):
 @router.get("/content/testimonials", response={200: list[TestimonialOut], **READ_RESPONSES}, auth=None)
 @paginate(Pagination)
 def list_testimonials(request, region: str = ""):
-    return _by_region(testimonials_published(), region)
+    return testimonials_published(region_code=region)
 
 
 @router.post("/content/testimonials", response={201: TestimonialOut, **WRITE_RESPONSES})
@@ -129,11 +131,7 @@ def _update(request, model: type[models.Model], lookup: dict, payload):
     form = _form(request, model, item, changes)
     if not form.is_valid():
         return _invalid(form)
-    with transaction.atomic():
-        item = content_update(item=item, data=form.cleaned_data, by=request.auth)
-        if published is not None:
-            item = content_set_published(item=item, published=published, by=request.auth)
-    return item
+    return content_change(item=item, data=form.cleaned_data, published=published, by=request.auth)
 
 
 def _form(request, model, item, changes: dict):
@@ -142,7 +140,7 @@ def _form(request, model, item, changes: dict):
     data.update(changes)
     region = data.get("region")
     if isinstance(region, str):  # a code: the form wants the region's id (0 matches nothing)
-        data["region"] = Region.objects.filter(code=region).values_list("pk", flat=True).first() or 0
+        data["region"] = region_pk(region) or 0
     elif isinstance(region, Region):
         data["region"] = region.pk
     return FORMS[model](data=data, instance=item, editor=request.auth)

@@ -26,17 +26,43 @@ def news_showing(on: datetime.date | None = None) -> Q:
     return Q(is_published=True, show_from__lte=day, show_until__gte=day)
 
 
-def news_visible(*, on: datetime.date | None = None) -> QuerySet[NewsItem]:
+CONTACT_SLUG = "contact"  # the national page the contact page shows
+
+
+def _in_region(items: QuerySet, region_code: str) -> QuerySet:
+    """Only the region's content when a region is asked for (the API's `region=`); all of it otherwise."""
+    return items.filter(region__code=region_code) if region_code else items
+
+
+def news_visible(*, on: datetime.date | None = None, region_code: str = "") -> QuerySet[NewsItem]:
     """The news the public sees, newest first."""
-    return NewsItem.objects.filter(news_showing(on)).select_related("region")
+    return _in_region(NewsItem.objects.filter(news_showing(on)).select_related("region"), region_code)
 
 
-def pages_published() -> QuerySet[Page]:
-    return Page.objects.filter(is_published=True).select_related("region")
+def pages_published(*, region_code: str = "") -> QuerySet[Page]:
+    return _in_region(Page.objects.filter(is_published=True).select_related("region"), region_code)
 
 
-def testimonials_published() -> QuerySet[Testimonial]:
-    return Testimonial.objects.filter(is_published=True).select_related("region")
+def testimonials_published(*, region_code: str = "") -> QuerySet[Testimonial]:
+    return _in_region(Testimonial.objects.filter(is_published=True).select_related("region"), region_code)
+
+
+def national_pages() -> QuerySet[Page]:
+    """The published pages for all of England; the contact page is left out, as it has a page of its own."""
+    return pages_published().filter(region__isnull=True).exclude(slug=CONTACT_SLUG)
+
+
+def contact_page() -> Page | None:
+    return pages_published().filter(slug=CONTACT_SLUG, region__isnull=True).first()
+
+
+def region_showcase(region: Region) -> dict:
+    """What a region's public page shows: its pages, its five newest news items and three testimonials."""
+    return {
+        "pages": pages_published().filter(region=region),
+        "news": news_visible().filter(region=region)[:5],
+        "testimonials": testimonials_published().filter(region=region)[:3],
+    }
 
 
 def innovative_categories() -> QuerySet[PostCategory]:
@@ -148,8 +174,14 @@ def may_publish_national(user) -> bool:
 
 
 def content_history(item: Model) -> QuerySet[AuditEvent]:
-    """Every audited change to one piece of content, newest first."""
-    return AuditEvent.objects.filter(target_type=item._meta.label_lower, target_id=str(item.pk))
+    """Every audited change to one piece of content, newest first, with who made it."""
+    events = AuditEvent.objects.filter(target_type=item._meta.label_lower, target_id=str(item.pk))
+    return events.select_related("actor")
+
+
+def region_pk(code: str) -> int | None:
+    """The id of the region with this code (the API names regions by code, the forms by id)."""
+    return Region.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
 # --- for the home pages ------------------------------------------------------------------------------------

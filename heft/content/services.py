@@ -86,6 +86,15 @@ def content_set_published(*, item: models.Model, published: bool, by) -> models.
     return item
 
 
+def content_change(*, item: models.Model, data: dict, published: bool | None = None, by) -> models.Model:
+    """Update the item and, when `published` is given, publish or unpublish it: both happen or neither."""
+    with transaction.atomic():
+        item = content_update(item=item, data=data, by=by)
+        if published is not None:
+            item = content_set_published(item=item, published=published, by=by)
+    return item
+
+
 def _editable(model: type[models.Model], data: dict) -> dict:
     unknown = set(data) - set(EDITABLE_FIELDS[model])
     if unknown:

@@ -19,15 +19,18 @@ from heft.content.feeds import NewsAtomFeed, NewsFeed
 from heft.content.forms import NewsItemForm, PageForm, TestimonialForm
 from heft.content.models import NewsItem, Page, Testimonial
 from heft.content.selectors import (
+    contact_page,
     content_history,
     content_managed_by,
     innovative_categories,
+    national_pages,
     news_visible,
     pages_published,
     public_intakes,
     public_region,
     public_regions,
     public_scheme,
+    region_showcase,
     testimonials_published,
 )
 from heft.content.services import content_create, content_set_published, content_update
@@ -35,7 +38,6 @@ from heft.content.sitemaps import SITEMAPS
 from heft.core.pagination import paginate
 
 NEWS_PER_PAGE = 10
-CONTACT_SLUG = "contact"  # the national page the contact page shows
 
 # --- the public site ----------------------------------------------------------------------------------
 
@@ -52,7 +54,7 @@ def _get_or_404(get, *args, **kwargs):
 def what_is_heft(request):
     context = {
         "categories": innovative_categories(),
-        "pages": pages_published().filter(region__isnull=True).exclude(slug=CONTACT_SLUG),
+        "pages": national_pages(),
     }
     return render(request, "content/what_is_heft.jinja", context)
 
@@ -67,12 +69,7 @@ def region_list(request):
 @require_http_methods(["GET", "HEAD"])
 def region_detail(request, region_code: str):
     region = _get_or_404(public_region, region_code)
-    context = {
-        "region": region,
-        "pages": pages_published().filter(region=region),
-        "news": news_visible().filter(region=region)[:5],
-        "testimonials": testimonials_published().filter(region=region)[:3],
-    }
+    context = {"region": region, **region_showcase(region)}
     return render(request, "content/region_detail.jinja", context)
 
 
@@ -115,7 +112,7 @@ def page_detail(request, slug: str):
 @require_http_methods(["GET", "HEAD"])
 def contact(request):
     context = {
-        "page": pages_published().filter(slug=CONTACT_SLUG, region__isnull=True).first(),
+        "page": contact_page(),
         "regions": public_regions(),
     }
     return render(request, "content/contact.jinja", context)
@@ -212,7 +209,7 @@ def item_manage(request, kind: str, pk: int):
         "kind": kind,
         "item": item,
         "where_shown": _where_shown(item),
-        "history": content_history(item).select_related("actor"),
+        "history": content_history(item),
     }
     return render(request, "content/manage/detail.jinja", context)
 

@@ -105,7 +105,7 @@ class TraineeHome:
 
 
 def trainee_home(user, *, now: datetime.datetime, since: datetime.datetime | None) -> TraineeHome:
-    trainee = trainees.own_record(user)
+    trainee = trainees.own_record(user, with_history=True)
     if trainee is None:
         return TraineeHome(None)
     home = TraineeHome(trainee, since=since or now - CHANGES_WITHOUT_SIGN_IN, since_known=since is not None)

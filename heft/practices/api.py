@@ -15,9 +15,8 @@ from heft.api_common.auth import require
 from heft.api_common.errors import API_ERRORS, ErrorOut
 from heft.api_common.pagination import Pagination
 from heft.practices.forms import MAX_UPLOAD_BYTES
-from heft.practices.models import DataImport
 from heft.practices.schemas import PracticeOut
-from heft.practices.selectors import imports_list, practices_list, rules_applied
+from heft.practices.selectors import imports_in_full, imports_list, practices_list, rules_applied
 from heft.practices.services import data_import_upload
 
 router = Router(tags=["practices"])
@@ -175,4 +174,4 @@ def upload_import(request, source: Form[str], file: File[UploadedFile]):
 def get_import(request, import_id: int):
     """One import: its status and progress while it runs, then what it changed or every problem found."""
     require(request, Perm.IMPORT_DATA)
-    return get_object_or_404(DataImport, pk=import_id)
+    return get_object_or_404(imports_in_full(), pk=import_id)

@@ -79,8 +79,13 @@ def imports_list() -> QuerySet[DataImport]:
     return DataImport.objects.select_related("by").defer("problems", "summary")
 
 
+def imports_in_full() -> QuerySet[DataImport]:
+    """The import log with each import's summary and problems, for reading one import."""
+    return DataImport.objects.select_related("by")
+
+
 def import_detail(pk: int) -> DataImport:
-    return DataImport.objects.select_related("by").get(pk=pk)
+    return imports_in_full().get(pk=pk)
 
 
 # --- the Deep End rule --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from heft.accounts.permissions import Perm, has_perm
 from heft.api_common.auth import require
 from heft.api_common.errors import API_ERRORS
 from heft.preferencing import offers, selectors, services
+from heft.trainees.selectors import own_record
 
 router = Router(tags=["preferencing"])
 
@@ -107,7 +108,7 @@ ERRORS = {**API_ERRORS, 400: Message, 409: Message}
 
 def _trainee(request):
     require(request, Perm.RANK_ROTATIONS)
-    trainee = selectors.trainee_of(request.auth)
+    trainee = own_record(request.auth)
     if trainee is None:
         raise HttpError(404, "No trainee record is linked to this account.")
     return trainee

@@ -3,7 +3,6 @@ from django.utils import timezone
 
 from heft.engines.allocation import MECHANISMS
 from heft.preferencing.offers import default_reply_by
-from heft.programmes.models import TrainingScheme
 
 MECHANISM_LABELS = {
     "serial-dictatorship": "By national recruitment rank (serial dictatorship, the NHS convention)",
@@ -34,7 +33,7 @@ def _datetime_local(moment) -> str:
 
 
 class WindowForm(forms.Form):
-    scheme = forms.ModelChoiceField(queryset=TrainingScheme.objects.none(), empty_label=None)
+    scheme = forms.ModelChoiceField(queryset=None, empty_label=None)  # the schemes passed in
     intake = forms.RegexField(
         regex=r"^\d{4}-\d{2}$", error_messages={"invalid": "Write the intake as YYYY-MM."}
     )

@@ -1,7 +1,6 @@
 """Trainee pages: rank rotations, see and answer offers. Staff pages are in views_staff.py."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,13 +10,11 @@ from heft.accounts.permissions import Perm
 from heft.preferencing import offers, selectors, services
 from heft.preferencing.offer_forms import OfferReplyForm
 from heft.preferencing.ranking import add_before, apply_move, typed_position_action
+from heft.trainees.selectors import own_record_or_404
 
 
 def _trainee(request):
-    trainee = selectors.trainee_of(request.user)
-    if trainee is None:
-        raise Http404
-    return trainee
+    return own_record_or_404(request.user)
 
 
 @requires(Perm.RANK_ROTATIONS)
@@ -28,7 +25,7 @@ def my_rotations(request):
     context = {
         "windows": selectors.windows_for_trainee(trainee),
         "offers": selectors.offers_for_trainee(trainee),
-        "memberships": trainee.memberships.select_related("scheme"),
+        "memberships": selectors.memberships_of(trainee),
     }
     return render(request, "preferencing/my_rotations.jinja", context)
 

@@ -25,7 +25,6 @@ from heft.preferencing.forms import (
     WindowReopenForm,
 )
 from heft.preferencing.models import AllocationRun
-from heft.programmes.selectors import schemes_managed_by
 from heft.trainees.models import Interruption
 from heft.trainees.services import interruption_record
 
@@ -39,7 +38,7 @@ EXPORT_TYPES = {
 @requires(Perm.MANAGE_ALLOCATIONS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def window_list(request):
-    schemes = schemes_managed_by(request.user).order_by("name")
+    schemes = selectors.schemes_for_windows(request.user)
     form = WindowForm(request.POST if request.method == "POST" else None, schemes=schemes)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,9 +31,7 @@ def trainee_for_export(user, pk: int) -> Trainee:
     return get_object_or_404(trainees_exportable_by(user).select_related("user"), pk=pk)
 
 
-def own_trainee_record(user) -> Trainee:
-    """The signed-in trainee's own record, or 404 for an account with none."""
-    return get_object_or_404(Trainee.objects.select_related("user"), user=user)
+# The name privacy's pages call: one lookup of the signed-in trainee's record (404 without one), in trainees.
 
 
 def retention_reviews_for(user, *, status: str = "", kind: str = "") -> QuerySet[RetentionReview]:

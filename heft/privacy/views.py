@@ -17,6 +17,7 @@ from heft.privacy import selectors, services
 from heft.privacy.forms import ReviewDecisionForm, ReviewFilterForm
 from heft.privacy.models import RetentionReview
 from heft.privacy.retention import KINDS, policy_table
+from heft.trainees.selectors import own_record_or_404
 
 GET = ["GET", "HEAD"]
 
@@ -29,7 +30,7 @@ GET = ["GET", "HEAD"]
 @never_cache
 @rate_limited("exports")
 def my_data(request):
-    trainee = selectors.own_trainee_record(request.user)
+    trainee = own_record_or_404(request.user)
     return _export_page(request, trainee, own=True)
 
 
@@ -38,7 +39,7 @@ def my_data(request):
 @never_cache
 @rate_limited("exports")
 def my_data_json(request):
-    return _export_json(request, selectors.own_trainee_record(request.user))
+    return _export_json(request, own_record_or_404(request.user))
 
 
 @requires(Perm.EXPORT_PERSONAL_DATA)

@@ -20,7 +20,6 @@ from heft.accounts.permissions import Perm
 from heft.api_common.auth import require
 from heft.api_common.errors import API_ERRORS, ValidationErrorOut
 from heft.programmes import services
-from heft.programmes.api import router as programmes
 from heft.programmes.schemas import PostOut, RotationOut, SchemeOut
 from heft.programmes.selectors import post_managed_by, rotation_detail, rotation_managed_by, scheme_managed_by
 from heft.setup import api_selectors as lookups
@@ -37,8 +36,6 @@ from heft.setup.api_schemas import (
 )
 
 TAGS = ["set-up"]
-# Registered in APP_ROUTERS, so importing it adds the operations below; it holds none of its own.
-router = Router(tags=TAGS)
 ERRORS = {**API_ERRORS, 400: ValidationErrorOut}
 NOT_FOUND = "Not found."
 REFUSED = "Nothing was saved: correct the errors."
@@ -70,7 +67,6 @@ def _refusals(operation):
 # --- schemes -----------------------------------------------------------------------------------------------
 
 
-@programmes.post("/schemes", response={201: SchemeOut, **ERRORS}, tags=TAGS)
 @_refusals
 def create_scheme(request, payload: SchemeIn):
     """Create a scheme in a region the caller leads, with its localities."""
@@ -82,7 +78,6 @@ def create_scheme(request, payload: SchemeIn):
     return Status(201, scheme_managed_by(request.auth, scheme.code))
 
 
-@programmes.patch("/schemes/{code}", response={200: SchemeOut, **ERRORS}, tags=TAGS)
 @_refusals
 def update_scheme(request, code: str, payload: SchemePatch):
     """Change a scheme's code, name, region, school or localities (the whole list, when sent)."""
@@ -124,7 +119,6 @@ def _school(region, name: str | None):
 # --- posts -------------------------------------------------------------------------------------------------
 
 
-@programmes.post("/posts", response={201: PostOut, **ERRORS}, tags=TAGS)
 @_refusals
 def create_post(request, payload: PostIn):
     """Create a post in a scheme the caller manages."""
@@ -133,7 +127,6 @@ def create_post(request, payload: PostIn):
     return Status(201, post_managed_by(request.auth, post.pk))
 
 
-@programmes.patch("/posts/{post_id}", response={200: PostOut, **ERRORS}, tags=TAGS)
 @_refusals
 def update_post(request, post_id: int, payload: PostPatch):
     """Change a post (by its id: post numbers hold slashes). Moving it to another scheme needs both."""
@@ -162,7 +155,6 @@ def _post_values(request, changes: dict) -> dict:
 # --- rotations ---------------------------------------------------------------------------------------------
 
 
-@programmes.post("/rotations", response={201: RotationOut, **ERRORS}, tags=TAGS)
 @_refusals
 def create_rotation(request, payload: RotationIn):
     """Create a rotation with its slots. Refused when a slot's post is in another scheme or the slots break
@@ -177,7 +169,6 @@ def create_rotation(request, payload: RotationIn):
     return Status(201, rotation_detail(rotation.code))
 
 
-@programmes.put("/rotations/{code}", response={200: RotationOut, **ERRORS}, tags=TAGS)
 @_refusals
 def replace_rotation(request, code: str, payload: RotationPut):
     """Replace a rotation and all its slots. Sending the same body again changes nothing (and records
@@ -190,7 +181,6 @@ def replace_rotation(request, code: str, payload: RotationPut):
     return rotation_detail(rotation.code)
 
 
-@programmes.post("/rotations/{code}/availability", response={200: RotationOut, **ERRORS}, tags=TAGS)
 @_refusals
 def change_rotation_availability(request, code: str, payload: AvailabilityIn):
     """Make a rotation available, subject to change or withdrawn, saying why (trainees see it)."""
@@ -224,3 +214,21 @@ def _found(find, *args):
         return find(*args)
     except ObjectDoesNotExist:
         raise HttpError(404, NOT_FOUND) from None
+
+
+# Set-up writes share their paths with the programmes API's reads (POST /schemes beside GET /schemes), and
+# Django sends one path to one router, so heft/api adds them to the programmes router with add_operations_to.
+OPERATIONS = [
+    ("post", "/schemes", {201: SchemeOut, **ERRORS}, create_scheme),
+    ("patch", "/schemes/{code}", {200: SchemeOut, **ERRORS}, update_scheme),
+    ("post", "/posts", {201: PostOut, **ERRORS}, create_post),
+    ("patch", "/posts/{post_id}", {200: PostOut, **ERRORS}, update_post),
+    ("post", "/rotations", {201: RotationOut, **ERRORS}, create_rotation),
+    ("put", "/rotations/{code}", {200: RotationOut, **ERRORS}, replace_rotation),
+    ("post", "/rotations/{code}/availability", {200: RotationOut, **ERRORS}, change_rotation_availability),
+]
+
+
+def add_operations_to(router: Router) -> None:
+    for method, path, response, operation in OPERATIONS:
+        getattr(router, method)(path, response=response, tags=TAGS)(operation)

@@ -16,10 +16,11 @@ from heft.api_common.errors import API_ERRORS, ErrorOut
 from heft.api_common.pagination import Pagination
 from heft.core.ratelimit import RateLimitThrottle
 from heft.teaching import selectors, services
+from heft.teaching.perms import TEACHING_PERMS
+from heft.trainees.selectors import own_record_or_404
 
 router = Router(tags=["teaching"])
 ERRORS = {**API_ERRORS, 400: ErrorOut}
-TEACHING_PERMS = (Perm.ATTEND_SESSIONS, Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE, Perm.VIEW_ATTENDANCE)
 
 
 class SessionOut(Schema):
@@ -128,7 +129,7 @@ def get_teaching_session(request, session_id: int):
 def teaching_check_in(request, session_id: int, payload: CheckInIn):
     """Check in to a session under way with its code (trainees)."""
     require(request, Perm.ATTEND_SESSIONS)
-    trainee = selectors.own_trainee_or_404(request.auth)
+    trainee = own_record_or_404(request.auth)
     session = get_object_or_404(selectors.sessions_for_trainee(trainee), pk=session_id)
     try:
         return services.attendance_check_in(session=session, code=payload.code, by=request.auth)
@@ -141,7 +142,7 @@ def teaching_check_in(request, session_id: int, payload: CheckInIn):
 def list_my_attendance(request):
     """The signed-in trainee's own attendance."""
     require(request, Perm.ATTEND_SESSIONS)
-    trainee = selectors.own_trainee_or_404(request.auth)
+    trainee = own_record_or_404(request.auth)
     return selectors.attendance_of(trainee)
 
 
@@ -160,7 +161,7 @@ def list_teaching_attendance(request, session: int | None = None):
 def get_calendar_token(request):
     """Whether the trainee has a live private calendar feed. The address itself is shown only when made."""
     require(request, Perm.ATTEND_SESSIONS)
-    token = selectors.live_calendar_token(selectors.own_trainee_or_404(request.auth))
+    token = selectors.live_calendar_token(own_record_or_404(request.auth))
     if token is None:
         return {"active": False}
     return {"active": True, "created_at": token.created_at, "last_used_at": token.last_used_at}
@@ -170,7 +171,7 @@ def get_calendar_token(request):
 def create_calendar_token(request):
     """A new private feed address (any earlier one stops working). Keep it secret: it is shown once."""
     require(request, Perm.ATTEND_SESSIONS)
-    trainee = selectors.own_trainee_or_404(request.auth)
+    trainee = own_record_or_404(request.auth)
     raw = services.calendar_token_create(trainee=trainee, by=request.auth)
     url = request.build_absolute_uri(reverse("teaching:feed_trainee", kwargs={"token": raw}))
     return Status(201, {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]})
@@ -179,5 +180,5 @@ def create_calendar_token(request):
 @router.delete("/teaching/calendar-token", response={204: None, **ERRORS})
 def revoke_calendar_token(request):
     require(request, Perm.ATTEND_SESSIONS)
-    services.calendar_token_revoke(trainee=selectors.own_trainee_or_404(request.auth), by=request.auth)
+    services.calendar_token_revoke(trainee=own_record_or_404(request.auth), by=request.auth)
     return Status(204, None)

@@ -29,6 +29,7 @@ from heft.teaching.models import (
     short_date,
 )
 from heft.trainees.models import Placement, ProgrammeMembership, Trainee
+from heft.trainees.selectors import own_record, own_record_or_404
 
 HEFT_MODES = (ProgrammeMembership.HeftMode.ROTATION, ProgrammeMembership.HeftMode.ENROLMENT_ONLY)
 ALL_ENGLAND_KINDS = (TeachingSession.Kind.NATIONAL, TeachingSession.Kind.CONFERENCE)
@@ -94,18 +95,7 @@ def sessions_for_trainee(trainee: Trainee) -> QuerySet[TeachingSession]:
     )
 
 
-def own_trainee(user) -> Trainee | None:
-    """The trainee record of a signed-in trainee."""
-    if not has_perm(user, Perm.ATTEND_SESSIONS):
-        return None
-    return Trainee.objects.filter(user=user).first()
-
-
-def own_trainee_or_404(user) -> Trainee:
-    trainee = own_trainee(user)
-    if trainee is None:
-        raise Http404("No trainee record is linked to this sign-in.")
-    return trainee
+# The names teaching's pages and API call: one lookup of the signed-in trainee's record, in trainees.
 
 
 # --- sessions ---------------------------------------------------------------------------------------------
@@ -268,7 +258,7 @@ def sessions_visible_to(user) -> QuerySet[TeachingSession]:
                 | Q(community_group__region_id__in=regions)
             )
         ids |= set(reach.values_list("pk", flat=True))
-    trainee = own_trainee(user)
+    trainee = own_record(user)
     if trainee:
         ids |= set(sessions_for_trainee(trainee).values_list("pk", flat=True))
     return (
@@ -315,7 +305,7 @@ def applies_to(trainee: Trainee | None, session: TeachingSession) -> bool:
 def own_session_or_404(user, pk: int) -> tuple[TeachingSession, Trainee]:
     """A session of the signed-in trainee's, with their trainee record."""
     session = session_for(user, pk)
-    trainee = own_trainee_or_404(user)
+    trainee = own_record_or_404(user)
     if not applies_to(trainee, session):
         raise Http404
     return session, trainee

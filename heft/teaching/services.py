@@ -33,13 +33,13 @@ from heft.teaching.selectors import (
     can_change,
     can_plan,
     check_in_open,
-    own_trainee,
     register_trainees,
     sessions_for_trainee,
     sessions_runnable_by,
     trainees_for_session,
     year_covering,
 )
+from heft.trainees.selectors import own_record
 
 Kind, Status = TeachingSession.Kind, TeachingSession.Status
 ENGINE_KINDS = {"national": Kind.NATIONAL, "regional": Kind.REGIONAL, "conference": Kind.CONFERENCE}
@@ -474,7 +474,7 @@ def _record_attendance(session, trainee_id: int, status: str, source: str, recor
 
 
 def _own_session_trainee(session: TeachingSession, by):
-    trainee = own_trainee(by)
+    trainee = own_record(by)
     if trainee is None or not sessions_for_trainee(trainee).filter(pk=session.pk).exists():
         raise PermissionDenied("This session is not one of yours.")
     return trainee

@@ -16,8 +16,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from heft.accounts.permissions import Perm, has_perm
-from heft.api_common.auth import require
+from heft.accounts.permissions import Perm
+from heft.api_common.auth import require, require_any
 from heft.api_common.errors import API_ERRORS
 from heft.api_common.pagination import Pagination
 from heft.audit.services import audit_view_in_transaction
@@ -196,8 +196,7 @@ class CctEstimateOut(Schema):
 
 
 def _visible(request, trainee_id: int) -> Trainee:
-    if not (has_perm(request.auth, Perm.VIEW_TRAINEES) or has_perm(request.auth, Perm.VIEW_OWN_RECORD)):
-        raise HttpError(403, "You do not have permission to do this.")
+    require_any(request, Perm.VIEW_TRAINEES, Perm.VIEW_OWN_RECORD)
     return trainee_for(request.auth, trainee_id)
 
 

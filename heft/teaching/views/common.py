@@ -2,9 +2,6 @@
 
 from django.urls import reverse
 
-from heft.accounts.permissions import Perm
-
-TEACHING_PERMS = (Perm.ATTEND_SESSIONS, Perm.RUN_SESSIONS, Perm.PLAN_TIMETABLE, Perm.VIEW_ATTENDANCE)
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
 

@@ -15,6 +15,7 @@ from heft.accounts.permissions import Perm
 from heft.core.forms import add_service_error
 from heft.teaching import forms, release_selectors, release_services, selectors
 from heft.teaching.views.common import GET, GET_POST, form_status, int_or_none, posted
+from heft.trainees.selectors import own_record_or_404
 
 POLL_SECONDS = 3
 
@@ -55,7 +56,7 @@ def _release_page(request, trainee, *, own: bool):
 @require_http_methods(GET_POST)
 @never_cache
 def release_notice(request):
-    return _release_page(request, selectors.own_trainee_or_404(request.user), own=True)
+    return _release_page(request, own_record_or_404(request.user), own=True)
 
 
 @requires(Perm.VIEW_ATTENDANCE)

@@ -13,7 +13,9 @@ from heft.accounts.permissions import Perm, has_perm
 from heft.core.forms import add_service_error
 from heft.teaching import forms, selectors, services
 from heft.teaching.models import TeachingSession
-from heft.teaching.views.common import GET, GET_POST, TEACHING_PERMS, form_status, posted
+from heft.teaching.perms import TEACHING_PERMS
+from heft.teaching.views.common import GET, GET_POST, form_status, posted
+from heft.trainees.selectors import own_record
 
 
 @requires_any(*TEACHING_PERMS)
@@ -27,7 +29,7 @@ def home(request):
         "can_run": has_perm(user, Perm.RUN_SESSIONS),
         "year": selectors.current_year(),
     }
-    trainee = selectors.own_trainee(user)
+    trainee = own_record(user)
     if trainee:
         rows = selectors.trainee_sessions_with_records(trainee)
         context["upcoming"] = [r for r in rows if r["session"].end >= now]
@@ -48,7 +50,7 @@ def home(request):
 def session_detail(request, pk: int):
     user = request.user
     session = selectors.session_for(user, pk)
-    trainee = selectors.own_trainee(user)
+    trainee = own_record(user)
     applies = selectors.applies_to(trainee, session)
     runnable = selectors.is_runnable_by(user, session)
     context = {

@@ -14,6 +14,7 @@ from heft.core.forms import add_service_error
 from heft.core.ratelimit import rate_limited
 from heft.teaching import forms, selectors, services
 from heft.teaching.views.common import GET_POST, feed_links, form_status, posted
+from heft.trainees.selectors import own_record_or_404
 
 
 @requires(Perm.ATTEND_SESSIONS)
@@ -84,7 +85,7 @@ def feedback(request, pk: int):
 @require_http_methods(GET_POST)
 @never_cache
 def calendar(request):
-    trainee = selectors.own_trainee_or_404(request.user)
+    trainee = own_record_or_404(request.user)
     new_feed = None
     if request.method == "POST":
         raw = services.calendar_token_create(trainee=trainee, by=request.user)
@@ -96,7 +97,7 @@ def calendar(request):
 @requires(Perm.ATTEND_SESSIONS)
 @require_POST
 def calendar_revoke(request):
-    trainee = selectors.own_trainee_or_404(request.user)
+    trainee = own_record_or_404(request.user)
     if services.calendar_token_revoke(trainee=trainee, by=request.user):
         messages.success(
             request, "Your calendar feed address no longer works. Make a new one to subscribe again."
