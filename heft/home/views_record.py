@@ -16,6 +16,7 @@ from heft.accounts.models import Role
 from heft.accounts.permissions import Perm
 from heft.audit.services import audit_view_in_transaction
 from heft.core.forms import saved
+from heft.home import presenters
 from heft.home.journey import journey_for
 from heft.trainees import services
 from heft.trainees.forms import (
@@ -93,17 +94,13 @@ def ltft_apply(request):
 def interruption_add(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = InterruptionForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"interruption_form": form},
         lambda: services.interruption_record(
             membership=membership, by=request.user, **form.service_arguments()
         ),
-    ):
-        messages.success(request, "Time out of training recorded; the CCT estimate is worked out again.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(
-        request, trainee_for(request.user, pk), own=False, status=400, interruption_form=form
-    )
+        lambda _: "Time out of training recorded; the CCT estimate is worked out again.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -111,13 +108,11 @@ def interruption_add(request, pk: int):
 def training_return(request, pk: int, interruption_pk: int):
     interruption = interruption_managed_by(request.user, pk, interruption_pk)
     form = ReturnForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"return_form": form},
         lambda: services.training_return(interruption=interruption, by=request.user, **form.cleaned_data),
-    ):
-        messages.success(request, "Return to training recorded; the CCT estimate is worked out again.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, return_form=form)
+        lambda _: "Return to training recorded; the CCT estimate is worked out again.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -126,15 +121,16 @@ def heft_place_decide(request, pk: int, interruption_pk: int):
     """Keep or release the HEFT place that this time out puts at risk."""
     interruption = interruption_managed_by(request.user, pk, interruption_pk)
     form = HeftPlaceForm.for_interruption(interruption.pk, request.POST)
-    if saved(
-        form,
-        lambda: services.heft_place_decide(interruption=interruption, by=request.user, **form.cleaned_data),
-    ):
+
+    def message(_):
         decision = Interruption.HeftPlace(form.cleaned_data["decision"])
-        messages.success(request, f"{decision.label}; the trainee is being emailed why.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    forms = {"heft_place_forms": {interruption.pk: form}}
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, **forms)
+        return f"{decision.label}; the trainee is being emailed why."
+
+    return _decided(
+        request, pk, form, {"heft_place_forms": {interruption.pk: form}},
+        lambda: services.heft_place_decide(interruption=interruption, by=request.user, **form.cleaned_data),
+        message,
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -142,16 +138,16 @@ def heft_place_decide(request, pk: int, interruption_pk: int):
 def returning_intake(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = ReturningIntakeForm(request.POST)
-    if saved(
-        form,
-        lambda: services.returning_intake_set(membership=membership, by=request.user, **form.cleaned_data),
-    ):
+
+    def message(_):
         intake = form.cleaned_data["intake"]
-        messages.success(
-            request, f"Returning with the {intake} intake." if intake else "No returning intake."
-        )
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, returning_form=form)
+        return f"Returning with the {intake} intake." if intake else "No returning intake."
+
+    return _decided(
+        request, pk, form, {"returning_form": form},
+        lambda: services.returning_intake_set(membership=membership, by=request.user, **form.cleaned_data),
+        message,
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -159,17 +155,13 @@ def returning_intake(request, pk: int):
 def ltft_change_add(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = LtftChangeForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"ltft_form": form},
         lambda: services.ltft_change_record(
             membership=membership, by=request.user, **form.service_arguments()
         ),
-    ):
-        messages.success(
-            request, "Change to the working pattern recorded; the CCT estimate is worked out again."
-        )
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, ltft_form=form)
+        lambda _: "Change to the working pattern recorded; the CCT estimate is worked out again.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -178,19 +170,16 @@ def ltft_change_decide(request, pk: int, change_pk: int):
     """Approve or decline a trainee's application, with a note."""
     change = ltft_change_managed_by(request.user, pk, change_pk)
     form = LtftDecisionForm.for_change(change.pk, request.POST)
-    decided = []
 
     def decide():
         note, decision = form.cleaned_data["note"], form.cleaned_data["decision"]
         service = services.ltft_change_approve if decision == "approve" else services.ltft_change_decline
-        decided.append(service(change=change, note=note, by=request.user))
+        return service(change=change, note=note, by=request.user)
 
-    if saved(form, decide):
-        status = decided[0].get_status_display().lower()
-        messages.success(request, f"{decided[0]} {status}; the trainee is being emailed.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    forms = {"ltft_decision_forms": {change.pk: form}}
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, **forms)
+    return _decided(
+        request, pk, form, {"ltft_decision_forms": {change.pk: form}}, decide,
+        lambda decided: f"{decided} {decided.get_status_display().lower()}; the trainee is being emailed.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -198,13 +187,11 @@ def ltft_change_decide(request, pk: int, change_pk: int):
 def training_complete(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = CompletionForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"completion_form": form},
         lambda: services.training_complete(membership=membership, by=request.user, **form.cleaned_data),
-    ):
-        messages.success(request, "Completion recorded: they are now a HEFT alumnus.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, completion_form=form)
+        lambda _: "Completion recorded: they are now a HEFT alumnus.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -212,13 +199,11 @@ def training_complete(request, pk: int):
 def training_extend(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = ExtensionForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"extension_form": form},
         lambda: services.training_extend(membership=membership, by=request.user, **form.cleaned_data),
-    ):
-        messages.success(request, "Extension recorded; the CCT estimate is worked out again.")
-        return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, extension_form=form)
+        lambda _: "Extension recorded; the CCT estimate is worked out again.",
+    )  # fmt: skip
 
 
 @requires(Perm.MANAGE_TRAINEES)
@@ -226,26 +211,50 @@ def training_extend(request, pk: int):
 def heft_mode(request, pk: int):
     membership = membership_managed_by(request.user, pk)
     form = HeftModeForm(request.POST)
-    if saved(
-        form,
+    return _decided(
+        request, pk, form, {"heft_form": form},
         lambda: services.heft_mode_change(membership=membership, by=request.user, **form.cleaned_data),
-    ):
-        chosen = ProgrammeMembership.HeftMode(form.cleaned_data["heft_mode"])
-        messages.success(request, f"HEFT mode changed: {chosen.label}.")
+        lambda _: f"HEFT mode changed: {ProgrammeMembership.HeftMode(form.cleaned_data['heft_mode']).label}.",
+    )  # fmt: skip
+
+
+def _decided(request, pk: int, form, shown: dict, save, message):
+    """The programme team's forms on the record: a saved one goes back to the record with `message(result)`;
+    one with errors shows the record again with it, under the context names in `shown`."""
+    results = []
+    if saved(form, lambda: results.append(save())):
+        messages.success(request, message(results[0]))
         return redirect("trainees:trainee_detail", pk=pk)
-    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, heft_form=form)
+    return _render_record(request, trainee_for(request.user, pk), own=False, status=400, **shown)
 
 
 def _render_record(request, trainee: Trainee, *, own: bool, status: int = 200, **forms):
     journey = journey_for(trainee, viewer=request.user, own=own)
     membership = journey.membership
     manage = not own and can_manage(request.user, trainee) and membership is not None
+    decisions = _decisions(membership, forms)
     context = {
         "trainee": trainee,
         "journey": journey,
         "membership": membership,
         "own": own,
         "manage": manage,
+        **_forms(membership, forms),
+        "heft_place_forms": decisions["heft_place_forms"],
+        "sign_in": presenters.sign_in(_sign_in_state(trainee)) if manage else None,
+        "allowance": _allowance(),
+        "forms_with_errors": [f for f in _all_forms(forms) if f.errors],
+        **presenters.record(
+            journey, own=own, manage=manage, risks=decisions["risks"], ltft_rows=decisions["ltft_rows"],
+            ltft_forms=decisions["ltft_decision_forms"],
+        ),
+    }  # fmt: skip
+    return render(request, "home/trainee_detail.jinja", context, status=status)
+
+
+def _forms(membership, forms: dict) -> dict:
+    """The record's forms, each a bound one when it came back with errors."""
+    return {
         "interruption_form": forms.get("interruption_form") or InterruptionForm(),
         "ltft_form": forms.get("ltft_form") or LtftChangeForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
@@ -254,12 +263,7 @@ def _render_record(request, trainee: Trainee, *, own: bool, status: int = 200, *
         "returning_form": forms.get("returning_form") or _returning_form(membership),
         "completion_form": forms.get("completion_form") or CompletionForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
-        "sign_in": _sign_in_state(trainee) if manage else None,
-        "allowance": _allowance(),
-        "forms_with_errors": [f for f in _all_forms(forms) if f.errors],
-        **_decisions(membership, forms),
     }
-    return render(request, "home/trainee_detail.jinja", context, status=status)
 
 
 def _decisions(membership, forms: dict) -> dict:

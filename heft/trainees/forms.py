@@ -10,6 +10,28 @@ COUNTS = [
 ]
 
 
+def percent_field(label: str, help_text: str, required: str) -> forms.IntegerField:
+    """A percentage of full time, 1 to 100: the LTFT forms ask for it so."""
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=100, help_text=help_text, error_messages={"required": required}
+    )
+
+
+def date_field(label: str, required: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=DATE, help_text=help_text, error_messages={"required": required}
+    )
+
+
+class WorkingPatternForm(forms.Form):
+    """A form that asks for a percentage of full time: the services take it as a whole-time equivalent."""
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["wte"] = data.pop("percent") / 100
+        return data
+
+
 class InterruptionForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of time out",
@@ -34,25 +56,20 @@ class InterruptionForm(forms.Form):
         return data
 
 
-class LtftChangeForm(forms.Form):
+class LtftChangeForm(WorkingPatternForm):
     """On the trainee record beside the time-out form: its own ids ("From" and "First day" are both
     start_date), so that each label focuses its own field."""
 
-    percent = forms.IntegerField(
-        label="Percentage of full time",
-        min_value=1,
-        max_value=100,
-        help_text="Standard patterns are 100, 80, 70, 60 and 50; other values are flagged for approval",
-        error_messages={"required": "Give the percentage of full time, e.g. 80."},
+    percent = percent_field(
+        "Percentage of full time",
+        "Standard patterns are 100, 80, 70, 60 and 50; other values are flagged for approval",
+        "Give the percentage of full time, e.g. 80.",
     )
-    start_date = forms.DateField(
-        label="From", widget=DATE, error_messages={"required": "Give the date it starts."}
-    )
-    requested_on = forms.DateField(
-        label="Asked for on",
-        widget=DATE,
-        help_text="Less than 16 weeks before the placement it falls in starts is flagged",
-        error_messages={"required": "Give the date the trainee asked."},
+    start_date = date_field("From", "Give the date it starts.")
+    requested_on = date_field(
+        "Asked for on",
+        "Give the date the trainee asked.",
+        "Less than 16 weeks before the placement it falls in starts is flagged",
     )
     reason = forms.ChoiceField(
         label="Category of reason",
@@ -64,16 +81,9 @@ class LtftChangeForm(forms.Form):
         kwargs.setdefault("auto_id", "id_ltft_%s")
         super().__init__(*args, **kwargs)
 
-    def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["wte"] = data.pop("percent") / 100
-        return data
-
 
 class ReturnForm(forms.Form):
-    return_date = forms.DateField(
-        label="Back in training on", widget=DATE, error_messages={"required": "Give the day they came back."}
-    )
+    return_date = date_field("Back in training on", "Give the day they came back.")
 
 
 class HeftModeForm(forms.Form):
@@ -87,23 +97,20 @@ class HeftModeForm(forms.Form):
     )
 
 
-class LtftApplyForm(forms.Form):
+class LtftApplyForm(WorkingPatternForm):
     """The trainee's application on My training. Asked for today: the notice is measured from today."""
 
     prefix = "apply"
 
-    percent = forms.IntegerField(
-        label="Percentage of full time you want to work",
-        min_value=1,
-        max_value=100,
-        help_text="For example 80. The usual patterns are 80, 70, 60 and 50; 100 returns you to full time",
-        error_messages={"required": "Give the percentage of full time, for example 80."},
+    percent = percent_field(
+        "Percentage of full time you want to work",
+        "For example 80. The usual patterns are 80, 70, 60 and 50; 100 returns you to full time",
+        "Give the percentage of full time, for example 80.",
     )
-    start_date = forms.DateField(
-        label="From",
-        widget=DATE,
-        help_text="Give 16 weeks' notice before the start of the placement the change falls in",
-        error_messages={"required": "Give the date the change starts."},
+    start_date = date_field(
+        "From",
+        "Give the date the change starts.",
+        "Give 16 weeks' notice before the start of the placement the change falls in",
     )
     reason = forms.ChoiceField(
         label="Category of your reason",
@@ -111,11 +118,6 @@ class LtftApplyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the category of your reason."},
     )
-
-    def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["wte"] = data.pop("percent") / 100
-        return data
 
 
 class LtftDecisionForm(forms.Form):
@@ -189,11 +191,8 @@ class ReturningIntakeForm(forms.Form):
 class CompletionForm(forms.Form):
     prefix = "completion"
 
-    cct_date = forms.DateField(
-        label="Date of CCT",
-        widget=DATE,
-        help_text="The date training ends, from the ARCP outcome 6",
-        error_messages={"required": "Give the date of CCT."},
+    cct_date = date_field(
+        "Date of CCT", "Give the date of CCT.", "The date training ends, from the ARCP outcome 6"
     )
 
 
