@@ -1,6 +1,6 @@
 """Allocation engine: share a scheme's rotations among its trainees from their ranked preferences.
 
-Pure Python with numpy, numba and OR-Tools; no Django. `solve()` is the entry point; the CLI is
+Pure Python with numpy, numba, OR-Tools and orjson; no Django. `solve()` is the entry point; the CLI is
 `python -m heft.engines.allocation solve PROBLEM.json --mechanism NAME [--seed N] [--fill]`.
 """
 

@@ -389,3 +389,16 @@ def _prune(graph, reduced, level, label_t, label_r):
     for r in range(len(label_r)):
         if label_r[r] != _EVEN:
             reduced.last_level_r[r] = min(reduced.last_level_r[r], level)
+
+
+@njit(cache=True)
+def first_repeat(indptr, values, n_values):
+    """The first row (in row order) whose values[indptr[row]:indptr[row + 1]] holds a value twice, or -1."""
+    last_row = np.full(n_values, -1, dtype=np.int64)
+    for row in range(len(indptr) - 1):
+        for e in range(indptr[row], indptr[row + 1]):
+            value = values[e]
+            if last_row[value] == row:
+                return row
+            last_row[value] = row
+    return -1

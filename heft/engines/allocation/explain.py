@@ -33,11 +33,14 @@ _RULE_SENTENCE = {
 }
 
 
+_NONE_LEFT = "No places were left after every ranked trainee to give to those without one."
+
+
 def explain(problem: Problem, mechanism: str, allocation: Allocation) -> dict[str, str]:
     """Explanations keyed by trainee id, in id order."""
-    writer = _Writer(problem, mechanism, allocation)
-    texts = {problem.trainee_ids[t]: writer.explain(t) for t in range(problem.n_trainees)}
-    return dict(sorted(texts.items()))
+    texts = _Writer(problem, mechanism, allocation).explain_all()
+    order = problem.id_order.tolist()
+    return dict(zip(map(problem.trainee_ids.__getitem__, order), map(texts.__getitem__, order), strict=True))
 
 
 class _Writer:
@@ -58,6 +61,106 @@ class _Writer:
         self.current_count = np.bincount(current[current >= 0], minlength=problem.n_rotations)
         self.filled = allocation.filled
         self._holders_text: dict[int, str] = {}
+
+    def explain_all(self) -> list[str]:
+        """Every trainee's explanation, in trainee index order.
+
+        Most explanations are an outcome, a sentence per higher choice (which depends only on the choice
+        number and the rotation), the rule's sentence and the trainee's rank. Those are put together for
+        everyone at once: the sentences go into a table, array operations lay out which entries make up
+        each trainee's text, and one join followed by slicing gives the texts. The rest (fixed places,
+        empty lists, places from the fill pass, places kept by reallocate) are written one by one.
+        """
+        problem, assigned, choice = self.problem, self.assigned, self.choice
+        lengths = np.diff(problem.pref_indptr)
+        one_by_one = (problem.fixed >= 0) | (lengths == 0) | ((assigned >= 0) & (choice < 0))
+        if self.filled is not None:
+            one_by_one |= self.filled
+        reallocating = self.mechanism == "reallocate" and problem.current is not None
+        if reallocating:
+            one_by_one |= (problem.current >= 0) & (problem.current == assigned)
+        texts: list[str] = [""] * problem.n_trainees
+        for t in np.flatnonzero(one_by_one).tolist():
+            texts[t] = self.explain(t)
+        trainees = np.flatnonzero(~one_by_one)
+        for t, text in zip(trainees.tolist(), self._common_texts(trainees, reallocating), strict=True):
+            texts[t] = text
+        return texts
+
+    def _common_texts(self, trainees: np.ndarray, reallocating: bool) -> list[str]:
+        problem, count = self.problem, len(trainees)
+        if not count:
+            return []
+        assigned = self.assigned[trainees]
+        unplaced = assigned < 0
+        higher = np.where(unplaced, np.diff(problem.pref_indptr)[trainees], self.choice[trainees])
+        rule = _RULE_SENTENCE.get(self.mechanism, "")
+        with_rule = (higher > 0) & bool(rule)
+        with_none_left = unplaced & (self.filled is not None)
+        parts = 2 + 2 * higher + with_rule + with_none_left
+        start = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(parts, out=start[1:])
+
+        # The table: each trainee's opening and closing, then the leads ("Your 2nd choice,"), the rotation
+        # sentences, and the rule's and the fill pass's. Every part but a trainee's last ends with a space.
+        longest = int(higher.max(initial=0))
+        lead_base = 2 * count
+        rotation_base = lead_base + longest
+        rule_code = rotation_base + problem.n_rotations
+        table = self._openings(trainees, assigned, reallocating) + self._closings(trainees)
+        table += [f"Your {_ordinal(position + 1)} choice, " for position in range(longest)]
+        table += [""] * problem.n_rotations
+        table += [rule + " ", _NONE_LEFT + " "]
+
+        code = np.empty(int(start[-1]), dtype=np.int64)
+        code[start[:-1]] = np.arange(count)
+        code[start[1:] - 1] = count + np.arange(count)
+        position_of = np.full(problem.n_trainees, -1, dtype=np.int64)
+        position_of[trainees] = np.arange(count)
+        higher_of = np.full(problem.n_trainees, -1, dtype=np.int64)
+        higher_of[trainees] = higher
+        edges = np.flatnonzero(problem.edge_choice < higher_of[problem.edge_trainee])
+        owner, choice = position_of[problem.edge_trainee[edges]], problem.edge_choice[edges]
+        rotation = problem.pref_rotation[edges]
+        code[start[owner] + 1 + 2 * choice] = lead_base + choice
+        code[start[owner] + 2 + 2 * choice] = rotation_base + rotation
+        for r in np.unique(rotation).tolist():
+            table[rotation_base + r] = self._why_not_tail(r) + " "
+        after_reasons = start[:-1] + 1 + 2 * higher
+        code[after_reasons[with_rule]] = rule_code
+        code[(after_reasons + with_rule)[with_none_left]] = rule_code + 1
+
+        codes = code.tolist()
+        text = "".join(map(table.__getitem__, codes))
+        part_length = np.fromiter(map(len, table), dtype=np.int64, count=len(table))
+        ends = np.cumsum(np.add.reduceat(part_length[code], start[:-1])).tolist()
+        return [text[begin:end] for begin, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+    def _openings(self, trainees: np.ndarray, assigned: np.ndarray, reallocating: bool) -> list[str]:
+        """Each trainee's first sentence(s): why they were moved (reallocate), then what they got."""
+        names, ordinals = self.problem.rotation_ids, _Ordinals()
+        choices = self.choice[trainees].tolist()
+        outcomes = [
+            f"You were given your {ordinals[choice + 1]} choice, {names[r]}. "
+            if r >= 0
+            else "You were not given a rotation. "
+            for r, choice in zip(assigned.tolist(), choices, strict=True)
+        ]
+        if reallocating:
+            current = self.problem.current[trainees]
+            for i in np.flatnonzero(current >= 0).tolist():
+                outcomes[i] = f"{self._moved(int(current[i]))} {outcomes[i]}"
+        return outcomes
+
+    def _closings(self, trainees: np.ndarray) -> list[str]:
+        """Each trainee's last sentence: their rank, and their turn in a random order."""
+        ranks = self.problem.ranks[trainees].tolist()
+        closings = [f"You are ranked {rank} nationally." for rank in ranks]
+        turns = self.turn[trainees]
+        ordinals = _Ordinals()
+        for i in np.flatnonzero(turns).tolist():
+            closings[i] += f" In the random order you came {ordinals[int(turns[i])]} of {self.drawn}."
+        return closings
 
     def explain(self, t: int) -> str:
         problem = self.problem
@@ -96,7 +199,7 @@ class _Writer:
         """For a trainee still unplaced when the fill pass ran: it had no place left for them."""
         if self.filled is None or self.assigned[t] >= 0:
             return ""
-        return " No places were left after every ranked trainee to give to those without one."
+        return " " + _NONE_LEFT
 
     def _outcome(self, t: int, preferences: list[int]) -> tuple[str, list[int]]:
         """What the trainee got, and the choices they ranked higher."""
@@ -144,16 +247,20 @@ class _Writer:
         return f"You could not stay in your current rotation, {name}: {why}."
 
     def _why_not(self, position: int, rotation: int) -> str:
+        return f"Your {_ordinal(position + 1)} choice, {self._why_not_tail(rotation)}"
+
+    def _why_not_tail(self, rotation: int) -> str:
+        """Why a rotation ranked higher was not given, after "Your 2nd choice, ": the same for everyone."""
         problem = self.problem
-        lead = f"Your {_ordinal(position + 1)} choice, {problem.rotation_ids[rotation]},"
+        name = problem.rotation_ids[rotation]
         if problem.capacity[rotation] == 0:
-            return f"{lead} has no places."
+            return f"{name}, has no places."
         full = {
             "serial-dictatorship": "was already full when your turn came",
             "random-serial-dictatorship": "was already full when your turn came in the random order",
             "stable": "was full with trainees it ranks above you",
         }.get(self.mechanism, "was full")
-        return f"{lead} {full}: {self._holders(rotation)}."
+        return f"{name}, {full}: {self._holders(rotation)}."
 
     def _holders(self, rotation: int) -> str:
         if rotation not in self._holders_text:
@@ -184,3 +291,11 @@ def _places(count: int) -> str:
 def _ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+class _Ordinals(dict):
+    """Ordinal words, each worked out once."""
+
+    def __missing__(self, number: int) -> str:
+        self[number] = word = _ordinal(number)
+        return word

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from heft.engines.allocation import _kernels
-from heft.engines.allocation.flows import least_disruptive, min_total_rank
 from heft.engines.allocation.problem import Problem, ProblemError
 
 
@@ -51,6 +50,8 @@ def stable(problem: Problem, seed: int | None) -> Allocation:
 
 
 def minimum_total_rank(problem: Problem, seed: int | None) -> Allocation:
+    from heft.engines.allocation.flows import min_total_rank  # OR-Tools and scipy: imported when needed
+
     return Allocation(_with_fixed(problem, min_total_rank(problem)))
 
 
@@ -63,6 +64,8 @@ def rank_maximal(problem: Problem, seed: int | None) -> Allocation:
 
 
 def reallocate(problem: Problem, seed: int | None) -> Allocation:
+    from heft.engines.allocation.flows import least_disruptive  # OR-Tools and scipy: imported when needed
+
     return Allocation(_with_fixed(problem, least_disruptive(problem)))
 
 

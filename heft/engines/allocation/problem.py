@@ -7,12 +7,17 @@ same problem given in any order becomes the same arrays and so the same result.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import orjson
+
+from heft.engines.allocation import _kernels
 
 SUPPORTED_VERSION = 1
 UNASSIGNED = -1
@@ -43,6 +48,10 @@ class Problem:
     fixed: np.ndarray  # int32 rotation per trainee, or -1
     current: np.ndarray | None  # int32 rotation per trainee, or -1; None when no allocation is in force
     rotation_priorities: dict[int, np.ndarray] = field(default_factory=dict)  # rotation -> trainees
+    # Worked out while parsing, when it costs least: the trainees' id order, and the "trainees" list of
+    # the canonical JSON (see input_digest). Without them they are worked out from the arrays.
+    given_id_order: np.ndarray | None = field(default=None, repr=False)
+    canonical_trainees: bytes | None = field(default=None, repr=False)
 
     @property
     def n_trainees(self) -> int:
@@ -101,28 +110,47 @@ class Problem:
 
     @cached_property
     def input_digest(self) -> str:
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """sha256 of `json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"),
+        ensure_ascii=False)` in UTF-8 (orjson writes the same text, sorting keys by code point)."""
+        digest = hashlib.sha256()
+        for part in self._canonical_parts():
+            digest.update(part)
+        return digest.hexdigest()
 
-    def canonical(self) -> dict[str, Any]:
+    @cached_property
+    def id_order(self) -> np.ndarray:
+        """Trainee indices in trainee id order (the order of the per-trainee parts of a result)."""
+        if self.given_id_order is not None:
+            return self.given_id_order
+        return np.array(sorted(range(self.n_trainees), key=self.trainee_ids.__getitem__), dtype=np.int64)
+
+    def _canonical_parts(self) -> list[bytes]:
+        if self.canonical_trainees is None:
+            return [_canonical_json(self.canonical())]
+        canonical = self.canonical(with_trainees=False)
+        head = _canonical_json({key: value for key, value in canonical.items() if key < "trainees"})
+        tail = _canonical_json({key: value for key, value in canonical.items() if key > "trainees"})
+        return [head[:-1], b',"trainees":', self.canonical_trainees, b",", tail[1:]]
+
+    def canonical(self, *, with_trainees: bool = True) -> dict[str, Any]:
         """The problem as plain JSON data in a canonical order (the digest is taken of this)."""
         rotations, trainees = self.rotation_ids, self.trainee_ids
 
         def placements(per_trainee: np.ndarray) -> dict[str, str]:
-            return {trainees[t]: rotations[r] for t, r in enumerate(per_trainee.tolist()) if r >= 0}
+            order = self.id_order[per_trainee[self.id_order] >= 0].tolist()
+            return {
+                trainees[t]: rotations[r] for t, r in zip(order, per_trainee[order].tolist(), strict=True)
+            }
 
-        return {
+        canonical = {
             "version": SUPPORTED_VERSION,
             "rotations": [
                 {"id": r, "capacity": int(c)} for r, c in zip(rotations, self.capacity.tolist(), strict=True)
             ],
-            "trainees": sorted(
-                (
-                    {"id": trainees[t], "rank": int(self.ranks[t]), "preferences": self.preferences_of(t)}
-                    for t in range(self.n_trainees)
-                ),
-                key=lambda trainee: trainee["id"],
-            ),
+            "trainees": [
+                {"id": trainees[t], "rank": int(self.ranks[t]), "preferences": self.preferences_of(t)}
+                for t in (self.id_order.tolist() if with_trainees else ())
+            ],
             "rotation_priorities": {
                 rotations[r]: [trainees[t] for t in listed.tolist()]
                 for r, listed in sorted(self.rotation_priorities.items())
@@ -130,6 +158,9 @@ class Problem:
             "fixed": placements(self.fixed),
             "current": None if self.current is None else placements(self.current),
         }
+        if not with_trainees:
+            del canonical["trainees"]
+        return canonical
 
     def preferences_of(self, trainee: int) -> list[str]:
         start, end = self.pref_indptr[trainee], self.pref_indptr[trainee + 1]
@@ -148,25 +179,26 @@ def parse_problem(data: Any) -> Problem:
     _check_shape(data)
     rotation_ids, capacity = _parse_rotations(data["rotations"])
     rotation_index = {rotation: i for i, rotation in enumerate(rotation_ids)}
-    trainee_ids, ranks, preferences = _parse_trainees(data["trainees"], rotation_index)
-    trainee_index = {trainee: i for i, trainee in enumerate(trainee_ids)}
-    pref_indptr = np.zeros(len(trainee_ids) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in preferences], out=pref_indptr[1:])
-    pref_rotation = np.fromiter((r for p in preferences for r in p), dtype=np.int32, count=pref_indptr[-1])
+    trainees = _parse_trainees(data["trainees"], rotation_index)
+    trainee_ids, pref_indptr, pref_rotation = trainees.ids, trainees.pref_indptr, trainees.pref_rotation
+    named = (data.get(key) for key in ("fixed", "current", "rotation_priorities"))
+    trainee_index = dict(zip(trainee_ids, range(len(trainee_ids)), strict=True)) if any(named) else {}
 
     errors: list[str] = []
-    fixed = _parse_placements(data.get("fixed"), "fixed", trainee_index, rotation_index, errors)
-    current = _parse_placements(data.get("current"), "current", trainee_index, rotation_index, errors)
+    fixed, current = (
+        _parse_placements(data.get(key), key, len(trainee_ids), trainee_index, rotation_index, errors)
+        for key in ("fixed", "current")
+    )
     priorities = _parse_priorities(data.get("rotation_priorities"), trainee_index, rotation_index, errors)
     if errors:
         raise ProblemError(errors)
     _check_fixed_fits(fixed, capacity, rotation_ids, errors)
-    _check_current(fixed, current, preferences, trainee_ids, rotation_ids, errors)
+    _check_current(fixed, current, pref_indptr, pref_rotation, trainee_ids, rotation_ids, errors)
     if errors:
         raise ProblemError(errors)
     return Problem(
         trainee_ids=trainee_ids,
-        ranks=ranks,
+        ranks=trainees.ranks,
         rotation_ids=rotation_ids,
         capacity=capacity,
         pref_indptr=pref_indptr,
@@ -174,6 +206,8 @@ def parse_problem(data: Any) -> Problem:
         fixed=fixed,
         current=None if data.get("current") is None else current,
         rotation_priorities=priorities,
+        given_id_order=trainees.id_order,
+        canonical_trainees=trainees.canonical,
     )
 
 
@@ -220,9 +254,70 @@ def _parse_rotations(items: list) -> tuple[tuple[str, ...], np.ndarray]:
     return rotation_ids, np.array([capacities[r] for r in rotation_ids], dtype=np.int64)
 
 
-def _parse_trainees(
-    items: list, rotation_index: dict[str, int]
-) -> tuple[tuple[str, ...], np.ndarray, list[list[int]]]:
+class _Trainees(NamedTuple):
+    ids: tuple[str, ...]  # in rank order
+    ranks: np.ndarray
+    pref_indptr: np.ndarray
+    pref_rotation: np.ndarray
+    id_order: np.ndarray | None = None
+    canonical: bytes | None = None
+
+
+def _parse_trainees(items: list, rotation_index: dict[str, int]) -> _Trainees:
+    """Trainee ids and ranks in rank order, and their preference lists in CSR form (see Problem)."""
+    parsed = _parse_valid_trainees(items, rotation_index)
+    if parsed is None:
+        parsed = _parse_trainees_one_by_one(items, rotation_index)
+    return parsed
+
+
+def _parse_valid_trainees(items: list, rotation_index: dict[str, int]) -> _Trainees | None:
+    """The trainees parsed with whole-list operations, or None if any of them might be at fault (then
+    _parse_trainees_one_by_one finds and names every fault)."""
+    count = len(items)
+    try:
+        if not all(map(operator.eq, map(dict.keys, items), itertools.repeat(_TRAINEE_KEYS))):
+            return None
+        ids = list(map(operator.itemgetter("id"), items))
+        ranks = list(map(operator.itemgetter("rank"), items))
+        preferences = list(map(operator.itemgetter("preferences"), items))
+        if count and (set(map(type, ids)) != {str} or set(map(type, ranks)) != {int}):
+            return None
+        if count and set(map(type, preferences)) != {list}:
+            return None
+        if not all(ids) or len(set(ids)) != count:
+            return None
+        rank = np.array(ranks, dtype=np.int64).reshape(count)
+        lengths = np.fromiter(map(len, preferences), dtype=np.int64, count=count)
+        entries = int(lengths.sum())
+        rotations = itertools.chain.from_iterable(preferences)
+        rotation = np.fromiter(map(rotation_index.__getitem__, rotations), dtype=np.int32, count=entries)
+    except (TypeError, KeyError, OverflowError):
+        return None
+    order = np.argsort(rank, kind="stable")
+    rank = rank[order]
+    if count and (rank[0] < 1 or np.any(rank[1:] == rank[:-1])):
+        return None
+    given_indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths, out=given_indptr[1:])
+    if _kernels.first_repeat(given_indptr, rotation, max(len(rotation_index), 1)) >= 0:
+        return None
+    lengths = lengths[order]
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    source = np.repeat(given_indptr[:-1][order] - indptr[:-1], lengths) + np.arange(entries)
+    trainee_ids = tuple(map(ids.__getitem__, order.tolist()))
+    by_id = sorted(range(count), key=ids.__getitem__)
+    rank_position = np.empty(count, dtype=np.int64)
+    rank_position[order] = np.arange(count)
+    try:  # each item is exactly {"id", "rank", "preferences"}, as the canonical form has it
+        canonical = orjson.dumps(list(map(items.__getitem__, by_id)), option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        canonical = None
+    return _Trainees(trainee_ids, rank, indptr, rotation[source], rank_position[by_id], canonical)
+
+
+def _parse_trainees_one_by_one(items: list, rotation_index: dict[str, int]) -> _Trainees:
     errors: list[str] = []
     seen_ids: set[str] = set()
     holder_of_rank: dict[int, str] = {}
@@ -250,7 +345,11 @@ def _parse_trainees(
     parsed.sort()
     trainee_ids = tuple(trainee for _, trainee, _ in parsed)
     ranks = np.array([rank for rank, _, _ in parsed], dtype=np.int64)
-    return trainee_ids, ranks, [indices for _, _, indices in parsed]
+    preferences = [indices for _, _, indices in parsed]
+    pref_indptr = np.zeros(len(trainee_ids) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in preferences], out=pref_indptr[1:])
+    pref_rotation = np.fromiter((r for p in preferences for r in p), dtype=np.int32, count=pref_indptr[-1])
+    return _Trainees(trainee_ids, ranks, pref_indptr, pref_rotation)
 
 
 def _parse_preferences(
@@ -279,11 +378,23 @@ def _parse_preferences(
 def _parse_placements(
     placements: dict | None,
     name: str,
+    n_trainees: int,
     trainee_index: dict[str, int],
     rotation_index: dict[str, int],
     errors: list[str],
 ) -> np.ndarray:
-    per_trainee = np.full(len(trainee_index), UNASSIGNED, dtype=np.int32)
+    per_trainee = np.full(n_trainees, UNASSIGNED, dtype=np.int32)
+    if placements:
+        try:  # all at once when every entry is sound; else one by one, to name each fault
+            trainees = np.fromiter(map(trainee_index.__getitem__, placements), dtype=np.int64)
+            if set(map(type, placements.values())) != {str}:
+                raise TypeError
+            rotations = np.fromiter(map(rotation_index.__getitem__, placements.values()), dtype=np.int32)
+        except (KeyError, TypeError):
+            pass
+        else:
+            per_trainee[trainees] = rotations
+            return per_trainee
     for trainee, rotation in (placements or {}).items():
         if trainee not in trainee_index:
             errors.append(f"{name!r} names unknown trainee {trainee}.")
@@ -337,20 +448,29 @@ def _check_fixed_fits(
 def _check_current(
     fixed: np.ndarray,
     current: np.ndarray,
-    preferences: list[list[int]],
+    pref_indptr: np.ndarray,
+    pref_rotation: np.ndarray,
     trainee_ids: tuple[str, ...],
     rotation_ids: tuple[str, ...],
     errors: list[str],
 ) -> None:
     """A current place must be one the trainee ranked (so keeping it never breaks that rule)."""
-    for t in np.flatnonzero(current >= 0).tolist():
+    placed = current >= 0
+    if not placed.any():
+        return
+    edge_trainee = np.repeat(np.arange(len(current)), np.diff(pref_indptr))
+    ranked = np.zeros(len(current), dtype=bool)
+    ranked[edge_trainee[pref_rotation == current[edge_trainee]]] = True
+    moved_fixed = placed & (fixed >= 0) & (fixed != current)
+    unranked = placed & (fixed < 0) & ~ranked
+    for t in np.flatnonzero(moved_fixed | unranked).tolist():
         trainee, rotation = trainee_ids[t], rotation_ids[current[t]]
-        if fixed[t] >= 0 and fixed[t] != current[t]:
+        if moved_fixed[t]:
             errors.append(
                 f"Trainee {trainee} is fixed to rotation {rotation_ids[fixed[t]]} "
                 f"but 'current' places them in {rotation}."
             )
-        elif fixed[t] < 0 and current[t] not in preferences[t]:
+        else:
             errors.append(
                 f"'current' places trainee {trainee} in rotation {rotation}, which they did not rank: "
                 f"add it to their preferences or list the place under 'fixed'."
@@ -382,3 +502,12 @@ def _is_whole_number(value: Any) -> bool:
 def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
     return names.get(type(value), "a number")
+
+
+def _canonical_json(data: Any) -> bytes:
+    """`json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` in UTF-8."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # lone surrogates, integers beyond 64 bits
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")

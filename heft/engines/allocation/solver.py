@@ -33,12 +33,12 @@ class Result:
 
     @cached_property
     def assignments(self) -> dict[str, str | None]:
-        trainees, rotations = self.problem.trainee_ids, self.problem.rotation_ids
-        pairs = (
-            (trainees[t], rotations[r] if r >= 0 else None)
-            for t, r in enumerate(self.allocation.assigned.tolist())
+        order = self.problem.id_order
+        names = (*self.problem.rotation_ids, None)  # index -1 (no rotation) reads None
+        trainees = map(self.problem.trainee_ids.__getitem__, order.tolist())
+        return dict(
+            zip(trainees, map(names.__getitem__, self.allocation.assigned[order].tolist()), strict=True)
         )
-        return dict(sorted(pairs))
 
     @cached_property
     def metrics(self) -> dict[str, Any]:

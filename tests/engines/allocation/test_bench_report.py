@@ -12,6 +12,7 @@ def test_write_section_creates_replaces_and_appends(tmp_path):
     write_section("timetable", "other", path=str(path))
     write_section("allocation", "second $1 \\1", path=str(path))
     text = path.read_text()
-    assert "first" not in text and "second $1 \\1" in text
+    assert "first" not in text
+    assert "second $1 \\1" in text
     assert text.index("bench:allocation") < text.index("bench:timetable")
     assert text.count("<!-- bench:allocation -->") == 1

@@ -117,7 +117,8 @@ def test_optimising_rules_say_why_a_higher_choice_was_not_given():
     assert text.startswith(
         "You were given your 2nd choice, B. Your 1st choice, A, was full: its place went to"
     )
-    assert "the trainee ranked 2" in text and "places as many trainees as possible" in text
+    assert "the trainee ranked 2" in text
+    assert "places as many trainees as possible" in text
     unplaced = solve(problem, "serial-dictatorship").explanations["second"]
     assert unplaced.startswith("You were not given a rotation.")
 

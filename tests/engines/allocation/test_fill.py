@@ -58,7 +58,8 @@ def test_the_fill_pass_only_adds_places_and_gives_them_in_rank_order(mechanism, 
 def test_places_left_go_in_rank_order_to_the_first_rotation_with_room_and_each_is_told_why():
     result = solve(SCHEME, "serial-dictatorship", fill=True)
     assert result.assignments == {"ana": "MH", "ben": "DE", "cat": "PH", "dan": "PH", "eve": None}
-    assert result.metrics["filled"] == 2 and result.metrics["unplaced"] == 1
+    assert result.metrics["filled"] == 2
+    assert result.metrics["unplaced"] == 1
     texts = result.explanations
     assert texts["dan"] == (
         "Placed in PH after every ranked trainee: you had no list; places left are given in "
@@ -76,7 +77,8 @@ def test_places_left_go_in_rank_order_to_the_first_rotation_with_room_and_each_i
 
 def test_without_the_fill_pass_nothing_changes():
     result = solve(SCHEME, "serial-dictatorship")
-    assert result.assignments["dan"] is None and result.metrics["filled"] == 0
+    assert result.assignments["dan"] is None
+    assert result.metrics["filled"] == 0
     assert result.explanations["dan"] == "You did not rank any rotations, so none could be given to you."
 
 
@@ -84,7 +86,8 @@ def test_the_fill_pass_leaves_fixed_places_alone_and_counts_them_as_taken():
     problem = {**SCHEME, "fixed": {"eve": "PH"}}
     result = solve(problem, "serial-dictatorship", fill=True)
     assert result.assignments["eve"] == "PH"
-    assert result.assignments["dan"] == "PH" and result.assignments["cat"] is None
+    assert result.assignments["dan"] == "PH"
+    assert result.assignments["cat"] is None
 
 
 def test_the_cli_fills_places_left_when_asked(tmp_path):

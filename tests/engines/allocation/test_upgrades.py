@@ -83,7 +83,9 @@ def test_net_moves_join_one_trainee_s_steps_and_the_explanation_says_why():
     net = net_moves(steps)
     assert net["t1"] == Move("t1", "D", "B", 4, 2)
     text = explain_move(net["t1"])
-    assert "D (your 4th choice)" in text and "B, your 2nd choice" in text and "with upgrades" in text
+    assert "D (your 4th choice)" in text
+    assert "B, your 2nd choice" in text
+    assert "with upgrades" in text
 
 
 # --- properties ---------------------------------------------------------------------------------------------
