@@ -7,17 +7,26 @@ from collections.abc import Callable
 from django.db import transaction
 from faker import Faker
 
-from heft.demo import community, content, preferencing, teaching, trainees, world
+from heft.demo import community, content, national, preferencing, teaching, trainees, world
 from heft.demo.world import DemoWorld, demo_faker
 
 # Each module has STEPS, a list of (label, build(fake, world)) run after the world's, and MODELS, the models
 # whose rows it writes (for the counts). Order matters: later modules read what earlier ones wrote
 # (community's meetings go in the teaching years that teaching builds).
 APP_MODULES = (preferencing, teaching, trainees, community, content)
+# Sizes for --scale: the demo as it is, or the demo inside a fictional England (national.py's factor).
+SCALES = {"demo": None, "national": 1.0}
 
 
-def demo_steps() -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
-    return [*world.world_steps(), *(step for module in APP_MODULES for step in module.STEPS)]
+def demo_steps(factor: float | None = None) -> list[tuple[str, Callable[[Faker, DemoWorld], None]]]:
+    """The steps in order. With a factor, the national world is built right after the demo's world (so the
+    demo's own steps that read the whole database see the same rows on every load), and its teaching last.
+    """
+    app_steps = [step for module in APP_MODULES for step in module.STEPS]
+    if not factor:
+        return [*world.world_steps(), *app_steps]
+    england = national.National(factor=factor)
+    return [*world.world_steps(), *england.world_steps(), *app_steps, *england.teaching_steps()]
 
 
 def demo_counts() -> dict[str, int]:
@@ -29,14 +38,17 @@ def demo_counts() -> dict[str, int]:
     return counts
 
 
-def load_demo_data(*, on_step: Callable[[str], None] | None = None) -> dict[str, int]:
+def load_demo_data(
+    *, on_step: Callable[[str], None] | None = None, factor: float | None = None
+) -> dict[str, int]:
     """Load (or refresh) all the demo data in one transaction; returns the row counts afterwards.
 
-    on_step is called with each step's label before it runs.
+    on_step is called with each step's label before it runs. With a factor, the demo comes inside a
+    fictional England of that size (1.0 is national size, see heft/demo/national.py).
     """
     demo_world = DemoWorld()
     with transaction.atomic():
-        for label, build in demo_steps():
+        for label, build in demo_steps(factor):
             if on_step:
                 on_step(label)
             build(demo_faker(build.__name__), demo_world)

@@ -12,6 +12,7 @@ import datetime
 from collections import OrderedDict
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from heft.accounts.models import Role
@@ -131,14 +132,24 @@ def build_attendance(fake, world) -> None:
     now = timezone.now()
     educator = world.users.get(SIGN_IN_BY_ROLE[Role.EDUCATOR].email)
     demo_trainee_email = SIGN_IN_BY_ROLE[Role.TRAINEE].email
+    # The demo's own year, national sessions and regions, and trainees: national-size data (national.py)
+    # records its own.
     past = (
-        TeachingSession.objects.filter(status=TeachingSession.Status.PUBLISHED, end__lt=now)
+        TeachingSession.objects.filter(
+            status=TeachingSession.Status.PUBLISHED,
+            end__lt=now,
+            year__start=parse_spec(NATIONAL_SPEC).year_start,
+        )
+        .filter(Q(region__isnull=True) | Q(region__code__in=REGIONS))
         .exclude(kind=TeachingSession.Kind.COMMUNITY)
         .order_by("start")
     )
+    demo_gmc_numbers = set(world.trainees)
     attendance, feedback, reflections = [], [], []
     for session in past:
         for trainee in trainees_for_session(session):
+            if trainee.gmc_number not in demo_gmc_numbers:
+                continue
             status = fake.random_element(STATUS_WEIGHTS)
             if trainee.email == demo_trainee_email:
                 status = "attended"

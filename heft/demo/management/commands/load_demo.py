@@ -14,7 +14,7 @@ from rich.progress import (
 from rich.table import Table
 
 from heft.core.console import rich_console
-from heft.demo.load import demo_steps, load_demo_data
+from heft.demo.load import SCALES, demo_steps, load_demo_data
 from heft.demo.management.commands.demo_signins import REFUSAL
 from heft.demo.signins import print_demo_signins
 from heft.demo.world import demo_allowed
@@ -33,12 +33,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even when HEFT_ENVIRONMENT is production (demo accounts have a known password).",
         )
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="demo",
+            help="demo (the default) or national: the demo inside a fictional England of about 120 schemes, "
+            "6,500 practices and 13,000 trainees (a few minutes' load).",
+        )
+        parser.add_argument(
+            "--factor",
+            type=float,
+            default=None,
+            help="With --scale national: the fraction of national size to build (default 1.0).",
+        )
 
-    def handle(self, *args, allow_production=False, verbosity=1, **options):
+    def handle(self, *args, allow_production=False, verbosity=1, scale="demo", factor=None, **options):
         if not demo_allowed(allow_production=allow_production):
             raise CommandError(REFUSAL)
+        if factor is not None and (scale != "national" or not 0 < factor <= 1):
+            raise CommandError("--factor goes with --scale national, and is above 0 and at most 1.")
+        factor = SCALES[scale] if factor is None else factor
         if verbosity == 0:
-            load_demo_data()
+            load_demo_data(factor=factor)
             return
         console = rich_console(self)
         started = time.monotonic()
@@ -50,7 +66,8 @@ class Command(BaseCommand):
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=console) as progress:
-            task = progress.add_task("Loading demo data", total=len(demo_steps()))
+            total = len(demo_steps(factor))
+            task = progress.add_task("Loading demo data", total=total)
             steps_begun = 0
 
             def on_step(label: str) -> None:
@@ -60,8 +77,8 @@ class Command(BaseCommand):
                 steps_begun += 1
                 progress.update(task, description=label)
 
-            counts = load_demo_data(on_step=on_step)
-            progress.update(task, completed=len(demo_steps()), description="Demo data loaded")
+            counts = load_demo_data(on_step=on_step, factor=factor)
+            progress.update(task, completed=total, description="Demo data loaded")
         elapsed = time.monotonic() - started
         table = Table(title=f"Demo data loaded in {elapsed:.1f} s", title_justify="left")
         table.add_column("Records")
