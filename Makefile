@@ -29,7 +29,7 @@ national-admin: install
 
 test: install assets lint
 	HEFT_ENVIRONMENT=test $(BIN)/python manage.py warm_engines
-	HEFT_ENVIRONMENT=test $(BIN)/pytest
+	HEFT_ENVIRONMENT=test $(BIN)/pytest --cov
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/lint_model_usage_in_views.py
 	$(BIN)/python scripts/lint_layers.py
+	$(BIN)/djlint heft --lint
 
 format: install
 	$(BIN)/ruff check --fix .
