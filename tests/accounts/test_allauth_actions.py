@@ -163,7 +163,8 @@ def test_cancel_ends_the_half_finished_sign_in(client, staff, trainee, name):
     reader = Actions()
     reader.feed(html)
     [cancel] = [a for a in reader.actions if a.text == "Cancel"]
-    assert cancel.form == "logout-from-stage" and 'id="logout-from-stage"' in html
+    assert cancel.form == "logout-from-stage"
+    assert 'id="logout-from-stage"' in html
 
 
 @pytest.mark.parametrize("name", ["mfa_deactivate_totp", "mfa_generate_recovery_codes"])

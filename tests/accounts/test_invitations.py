@@ -90,7 +90,8 @@ REFUSED = [
 @pytest.mark.parametrize(("inviter", "role", "scope"), ALLOWED)
 def test_each_role_invites_what_it_may_give_where_it_may(world, committed, inviter, role, scope):
     outcome = invite(committed, world.user(inviter), role=role, **SCOPES[scope](world))
-    assert outcome.invitation.role == role and outcome.granted is None
+    assert outcome.invitation.role == role
+    assert outcome.granted is None
     assert len(mail.outbox) == 1
 
 
@@ -137,7 +138,8 @@ def test_a_new_person_gets_a_sign_in_without_password_and_an_email_with_the_link
     )
     invitation = outcome.invitation
     user = invitation.user
-    assert user.email == "new.person@example.org" and user.first_name == "Robin"
+    assert user.email == "new.person@example.org"
+    assert user.first_name == "Robin"
     assert not user.has_usable_password()
     assert not RoleAssignment.objects.filter(user=user).exists(), "the role waits for the link to be used"
     assert invitation.expires_at - invitation.sent_at == datetime.timedelta(days=7)
@@ -159,10 +161,12 @@ def test_the_email_names_heft_hub_and_links_to_the_site_address_not_the_request_
         client.post(reverse("people:invite"), form, HTTP_HOST="internal-host.example.net")
     (message,) = mail.outbox
     invitation = Invitation.objects.get(user__email="host.test@example.org")
-    assert "HEFT Hub" in message.subject and "HEFT Hub" in message.body
+    assert "HEFT Hub" in message.subject
+    assert "HEFT Hub" in message.body
     assert invitation_link(invitation) in message.body
     assert f"{SITE}/people/invitation/" in message.body
-    assert "internal-host.example.net" not in message.body and "testserver" not in message.body
+    assert "internal-host.example.net" not in message.body
+    assert "testserver" not in message.body
     assert "scheme administrator or TPD" not in message.body
     assert "educator in Region A" in message.body
     assert "authenticator app" in message.body  # staff set one up next
@@ -223,12 +227,12 @@ def test_inviting_again_while_one_waits_sends_it_again_with_a_new_link(world, co
     lead = world.user("regional_lead")
     first = invite(committed, lead, region=world.region_a).invitation
     second = invite(committed, lead, region=world.region_a).invitation
-    assert first.pk == second.pk and second.times_sent == 2
+    assert first.pk == second.pk
+    assert second.times_sent == 2
     assert services.invitation_from_token(token_in(mail.outbox[0])) is None
     assert services.invitation_from_token(token_in(mail.outbox[1])) == second
-    assert (
-        Invitation.objects.count() == 1 and User.objects.filter(email="new.person@example.org").count() == 1
-    )
+    assert Invitation.objects.count() == 1
+    assert User.objects.filter(email="new.person@example.org").count() == 1
 
 
 def test_revoking_stops_the_link_at_once_and_for_good(world, committed):
@@ -317,7 +321,8 @@ def test_someone_who_already_signs_in_gets_the_role_at_once_and_an_email(world, 
     (message,) = mail.outbox
     assert message.to == ["already@example.org"]
     assert message.subject == "You are now an educator in HEFT Hub"
-    assert "Region A" in message.body and "/accounts/login/" in message.body
+    assert "Region A" in message.body
+    assert "/accounts/login/" in message.body
     with pytest.raises(ValidationError):
         invite(committed, lead, email="already@example.org", region=world.region_a)
 
@@ -379,7 +384,8 @@ def test_a_lead_changes_a_role_in_their_region_audited(world):
     )
     assert (changed.role, changed.region, changed.scheme) == (Role.SCHEME_ADMIN, None, world.scheme_a)
     event = AuditEvent.objects.get(verb="role.changed")
-    assert event.before["role"] == "educator" and event.after["scheme"] == world.scheme_a.pk
+    assert event.before["role"] == "educator"
+    assert event.after["scheme"] == world.scheme_a.pk
 
 
 def test_a_lead_cannot_move_a_role_out_of_their_region_or_change_a_role_they_may_not_give(world):
@@ -435,7 +441,8 @@ def test_the_password_reset_email_names_heft_hub_and_links_to_the_site_address(w
     assert "HEFT Hub" in message.body
     link = re.search(r"https?://\S+", message.body).group(0)
     assert link.startswith(f"{SITE}/accounts/password/reset/key/")
-    assert "internal-host.example.net" not in message.body and "testserver" not in message.body
+    assert "internal-host.example.net" not in message.body
+    assert "testserver" not in message.body
 
 
 def test_the_reset_page_says_the_same_for_an_address_with_and_without_an_account(world, client):

@@ -53,7 +53,8 @@ def test_signing_in_gives_a_new_session_key(db, client):
     before = start_anonymous_session(client)
     assert sign_in(client, trainee.email).status_code == 302
     after = session_key(client)
-    assert after and after != before
+    assert after
+    assert after != before
     assert not Session.objects.filter(pk=before).exists()
     assert is_signed_in(client)
 
@@ -80,7 +81,8 @@ def test_signing_out_deletes_the_session_on_the_server(db, client):
     replay = Client()  # someone who copied the cookie before sign-out
     replay.cookies[settings.SESSION_COOKIE_NAME] = old_key
     response = replay.get(reverse(SIGNED_IN_PAGE))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.fixture
@@ -153,7 +155,8 @@ def test_each_session_row_names_its_signed_in_user_and_only_then(client, db):
     trainee = f.RoleFactory(role="trainee").user
     sign_in(client, trainee.email)
     row = Session.objects.get(pk=session_key(client))
-    assert row.user == trainee and row.get_decoded()[SESSION_KEY] == str(trainee.pk)
+    assert row.user == trainee
+    assert row.get_decoded()[SESSION_KEY] == str(trainee.pk)
     client.post(reverse("account_logout"))
     assert not Session.objects.filter(user=trainee).exists()
 
@@ -194,8 +197,10 @@ def test_disabling_a_user_in_the_admin_ends_all_their_sessions(world, client_for
     for device in (phone, laptop):
         assert not is_signed_in(device)
     event = AuditEvent.objects.get(verb="user.signed_out_everywhere")
-    assert event.target_id == str(trainee.pk) and event.after == {"sessions": 2}
-    assert is_signed_in(admin) and is_signed_in(bystander)  # nobody else's sessions end
+    assert event.target_id == str(trainee.pk)
+    assert event.after == {"sessions": 2}
+    assert is_signed_in(admin)
+    assert is_signed_in(bystander)  # nobody else's sessions end
 
 
 def test_ending_a_users_sessions_leaves_everyone_elses(db):
@@ -214,7 +219,8 @@ def test_a_user_disabled_behind_the_services_back_is_refused_on_the_next_request
     user_id = signed_in.session[SESSION_KEY]
     User.objects.filter(pk=user_id).update(is_active=False)  # e.g. straight in the database
     response = signed_in.get(reverse(SIGNED_IN_PAGE))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
     assert not Session.objects.filter(pk=key).exists()
 
 
@@ -258,7 +264,8 @@ def test_production_session_cookie_flags(db):
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
-    assert cookie["max-age"] == "" and cookie["expires"] == ""  # gone when the browser closes
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""  # gone when the browser closes
     stored = Session.objects.get(pk=cookie.value)
     left = (stored.expire_date - timezone.now()).total_seconds()
     assert 12 * 60 * 60 - 60 < left <= 12 * 60 * 60  # and on the server after 12 hours at most

@@ -29,7 +29,8 @@ def test_staff_must_set_up_an_authenticator_first(role, db, client):
     client.force_login(user_with(role))
     for page in ("home", "programmes:rotation_list", "practices:practice_list"):
         response = client.get(reverse(page))
-        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), page
+        assert response.status_code == 302, page
+        assert response["Location"] == reverse("mfa_activate_totp"), page
     assert client.get("/api/v1/regions").status_code == 302
 
 
@@ -45,5 +46,6 @@ def test_staff_with_an_authenticator_need_its_code_to_sign_in(role, db, client):
 def test_trainees_sign_in_with_a_password(db, client):
     user = user_with(Role.TRAINEE)
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] != reverse("mfa_authenticate")
+    assert response.status_code == 302
+    assert response["Location"] != reverse("mfa_authenticate")
     assert client.get(reverse("programmes:rotation_list")).status_code == 200

@@ -83,7 +83,8 @@ def test_a_regional_lead_creates_a_scheme_in_their_region(call, world):
         "localities": ["Hills"],
     }
     (created,) = events("scheme.created")
-    assert created.actor == world.user("regional_lead") and created.target_id == str(scheme["id"])
+    assert created.actor == world.user("regional_lead")
+    assert created.target_id == str(scheme["id"])
     assert len(events("scheme.localities_changed")) == 1
 
 
@@ -106,9 +107,11 @@ def test_who_creates_schemes_where(call, world, role, region, status):
 def test_a_scheme_with_bad_values_is_refused_by_field(call, world):
     body = {"code": "not a slug", "name": "Dup", "region": "region-a", "school": "Nowhere"}
     status, refused = call("regional_lead", "POST", "/schemes", body)
-    assert status == 400 and list(refused["errors"]) == ["school"]
+    assert status == 400
+    assert list(refused["errors"]) == ["school"]
     status, refused = call("regional_lead", "POST", "/schemes", {**body, "school": None})
-    assert status == 400 and list(refused["errors"]) == ["code"]
+    assert status == 400
+    assert list(refused["errors"]) == ["code"]
     assert refused["detail"] == "Nothing was saved: correct the errors."
 
 
@@ -123,7 +126,8 @@ def test_a_regional_lead_changes_a_scheme_and_its_localities(call, world):
         ["Coast", "Hills"],
     )
     (changed,) = events("scheme.changed")
-    assert changed.before["name"] == "Scheme A" and changed.after["name"] == "Scheme A (north)"
+    assert changed.before["name"] == "Scheme A"
+    assert changed.after["name"] == "Scheme A (north)"
     assert events("scheme.localities_changed")[0].before == {"localities": ["Old town"]}
 
 
@@ -131,11 +135,13 @@ def test_moving_a_scheme_leaves_no_school_behind(call, world):
     world.scheme_a.school = world.region_a.schools.create(name="Severn")
     world.scheme_a.save()
     status, refused = call("national_admin", "PATCH", "/schemes/scheme-a", {"region": "region-b"})
-    assert status == 400 and list(refused["errors"]) == ["school"]
+    assert status == 400
+    assert list(refused["errors"]) == ["school"]
     status, scheme = call(
         "national_admin", "PATCH", "/schemes/scheme-a", {"region": "region-b", "school": None}
     )
-    assert status == 200 and (scheme["region"], scheme["school"]) == ("region-b", None)
+    assert status == 200
+    assert (scheme["region"], scheme["school"]) == ("region-b", None)
 
 
 @pytest.mark.parametrize(
@@ -174,21 +180,27 @@ def test_a_scheme_admin_creates_a_post_named_by_codes(call, world):
     }
     status, post = call("scheme_admin", "POST", "/posts", body)
     assert status == 201
-    assert post["post_number"] == "SW/A/0001" and post["subtype"] == "homelessness"
-    assert post["innovative"] and post["wte"] == "0.50" and post["practice"] is None
+    assert post["post_number"] == "SW/A/0001"
+    assert post["subtype"] == "homelessness"
+    assert post["innovative"]
+    assert post["wte"] == "0.50"
+    assert post["practice"] is None
     assert post["educational_supervisor_email"] == "a.example@example.org"
     (created,) = events("post.created")
-    assert created.actor == world.user("scheme_admin") and created.target_id == str(post["id"])
+    assert created.actor == world.user("scheme_admin")
+    assert created.target_id == str(post["id"])
 
 
 def test_a_gp_post_is_in_a_practice_named_by_ods_code(call, world):
     body = {"post_number": "GP/1", "scheme": "scheme-a", "category": "gp-practice"}
     status, refused = call("scheme_admin", "POST", "/posts", body)
-    assert status == 400 and list(refused["errors"]) == ["practice"]
+    assert status == 400
+    assert list(refused["errors"]) == ["practice"]
     status, post = call(
         "scheme_admin", "POST", "/posts", {**body, "practice": world.practice.ods_code.lower()}
     )
-    assert status == 201 and post["practice"] == world.practice.ods_code
+    assert status == 201
+    assert post["practice"] == world.practice.ods_code
 
 
 def test_every_unknown_code_in_a_post_is_refused_at_once(call, world):
@@ -207,7 +219,8 @@ def test_a_subtype_of_another_category_is_refused(call, world):
     body = {"post_number": "X/2", "scheme": "scheme-a", "category": "psychiatry", "subtype": "homelessness"}
     body["site"] = "Ward 1"
     status, refused = call("scheme_admin", "POST", "/posts", body)
-    assert status == 400 and list(refused["errors"]) == ["subtype"]
+    assert status == 400
+    assert list(refused["errors"]) == ["subtype"]
 
 
 @pytest.mark.parametrize(
@@ -230,7 +243,8 @@ def test_a_post_is_changed_by_its_id(call, world, posts):
         "psychiatry",
     )
     (event,) = events("post.changed")
-    assert event.before["site"] == "Ward 3" and event.after["site"] == "Ward 4"
+    assert event.before["site"] == "Ward 3"
+    assert event.after["site"] == "Ward 4"
 
 
 def test_a_post_out_of_scope_or_absent_is_404(call, world, posts):
@@ -242,9 +256,11 @@ def test_a_post_out_of_scope_or_absent_is_404(call, world, posts):
 
 def test_null_is_only_for_what_may_be_empty(call, world, posts):
     status, refused = call("scheme_admin", "PATCH", f"/posts/{posts['a1'].pk}", {"site": None})
-    assert status == 422 and list(refused["errors"]) == ["body.payload.site"]
+    assert status == 422
+    assert list(refused["errors"]) == ["body.payload.site"]
     status, post = call("scheme_admin", "PATCH", f"/posts/{posts['a1'].pk}", {"subtype": None})
-    assert status == 200 and post["subtype"] is None
+    assert status == 200
+    assert post["subtype"] is None
 
 
 # --- rotations ---------------------------------------------------------------------------------------------
@@ -258,13 +274,15 @@ def test_a_scheme_admin_creates_a_rotation_with_its_slots(call, world, posts):
         "scheme-a",
         "available",
     )
-    assert rotation["heft"] is True and rotation["description"] == "Six months each."
+    assert rotation["heft"] is True
+    assert rotation["description"] == "Six months each."
     assert [(s["post"], s["start_offset_months"], s["months"]) for s in rotation["slots"]] == [
         ("A/1", 0, 6),
         ("A/2", 6, 6),
     ]
     (created,) = events("rotation.created")
-    assert created.actor == world.user("scheme_admin") and created.target_id == str(rotation["id"])
+    assert created.actor == world.user("scheme_admin")
+    assert created.target_id == str(rotation["id"])
     assert call("trainee", "GET", "/rotations/A-2027-01")[1] == rotation  # as the read endpoint shows it
 
 
@@ -295,7 +313,8 @@ def test_the_slot_errors_are_the_rotation_checks_messages(call, world, posts):
     assert refused["errors"]["slots"] == ["No post has the number Z."]
     refused = call("scheme_admin", "POST", "/rotations", {**body, "slots": body["slots"][:3]})[1]
     assert refused["errors"]["slots"][0] == "B/1 is a post of Scheme B, not Scheme A."
-    assert "Months 7–8: " in refused["errors"]["slots"][1] and "overlap" in refused["errors"]["slots"][1]
+    assert "Months 7–8: " in refused["errors"]["slots"][1]
+    assert "overlap" in refused["errors"]["slots"][1]
 
 
 @pytest.mark.parametrize(
@@ -308,23 +327,28 @@ def test_rotations_are_made_only_in_schemes_one_manages(call, world, posts, role
 
 def test_a_slot_outside_the_three_years_is_not_understood(call, world, posts):
     status, refused = call("scheme_admin", "POST", "/rotations", rotation_body(slots=[slot("A/1", 0)]))
-    assert status == 422 and list(refused["errors"]) == ["body.payload.slots.0.start_month"]
+    assert status == 422
+    assert list(refused["errors"]) == ["body.payload.slots.0.start_month"]
 
 
 def test_replacing_a_rotation_twice_changes_it_once(call, world, posts):
     body = rotation_body(code=None, name="Rotation A, revised", slots=[slot("A/1"), slot("A/2", 7, 12)])
     first = call("scheme_admin", "PUT", "/rotations/ROT-A", body)
     again = call("scheme_admin", "PUT", "/rotations/ROT-A", body)
-    assert first[0] == again[0] == 200 and first[1] == again[1]
-    assert first[1]["code"] == "ROT-A" and [s["post"] for s in first[1]["slots"]] == ["A/1", "A/2"]
+    assert first[0] == again[0] == 200
+    assert first[1] == again[1]
+    assert first[1]["code"] == "ROT-A"
+    assert [s["post"] for s in first[1]["slots"]] == ["A/1", "A/2"]
     (changed,) = events("rotation.changed")
-    assert len(changed.before["slots"]) == 1 and len(changed.after["slots"]) == 2
+    assert len(changed.before["slots"]) == 1
+    assert len(changed.after["slots"]) == 2
 
 
 def test_replacing_keeps_the_availability_and_may_rename(call, world, posts):
     Rotation.objects.filter(code="ROT-A").update(availability=Rotation.Availability.SUBJECT_TO_CHANGE)
     status, rotation = call("national_admin", "PUT", "/rotations/ROT-A", rotation_body(code="ROT-A2"))
-    assert status == 200 and (rotation["code"], rotation["availability"]) == ("ROT-A2", "subject_to_change")
+    assert status == 200
+    assert (rotation["code"], rotation["availability"]) == ("ROT-A2", "subject_to_change")
     assert call("national_admin", "GET", "/rotations/ROT-A")[0] == 404
 
 
@@ -350,7 +374,9 @@ def test_a_rotation_cannot_move_to_a_scheme_out_of_scope(call, world, posts):
 def test_withdrawing_a_rotation_says_why(call, world):
     body = {"availability": "withdrawn", "reason": "The practice has closed."}
     status, rotation = call("regional_lead", "POST", "/rotations/ROT-A/availability", body)
-    assert status == 200 and rotation["availability"] == "withdrawn" and rotation["code"] == "ROT-A"
+    assert status == 200
+    assert rotation["availability"] == "withdrawn"
+    assert rotation["code"] == "ROT-A"
     (event,) = events("rotation.availability_changed")
     assert event.after == {"availability": "withdrawn", "reason": "The practice has closed."}
 
@@ -358,7 +384,8 @@ def test_withdrawing_a_rotation_says_why(call, world):
 def test_an_availability_change_without_a_reason_or_in_scope_is_refused(call, world):
     blank = {"availability": "withdrawn", "reason": "  "}
     status, refused = call("scheme_admin", "POST", "/rotations/ROT-A/availability", blank)
-    assert status == 400 and list(refused["errors"]) == ["reason"]
+    assert status == 400
+    assert list(refused["errors"]) == ["reason"]
     body = {**blank, "reason": "Closed."}
     assert call("scheme_admin", "POST", "/rotations/ROT-B/availability", body)[0] == 404
     assert call("educator", "POST", "/rotations/ROT-A/availability", body)[0] == 403

@@ -23,7 +23,9 @@ def test_a_quick_run_prints_every_table_and_check_and_leaves_the_docs_alone(caps
     text = capsys.readouterr().out
 
     assert text.startswith("## Trainee's journey engines")
-    assert "never written to the docs" in text and " cores, " in text and "Python 3." in text
+    assert "never written to the docs" in text
+    assert " cores, " in text
+    assert "Python 3." in text
     for row in [
         "| `spec_from_dict` (JSON form, validated) | 250 |",
         "| `cct_date` (the date only) | 250 |",
@@ -45,7 +47,8 @@ def test_a_quick_run_prints_every_table_and_check_and_leaves_the_docs_alone(caps
         "| `estimate` equals a day-by-day count written from ADR 0006 (sampled specs) | 25 of 25 agree |",
     ]:
         assert row in text, row
-    assert "**no**" not in text and "not run |" not in text
+    assert "**no**" not in text
+    assert "not run |" not in text
     assert "Peak traced memory (tracemalloc" in text
     assert (DOCS.read_bytes() if DOCS.exists() else None) == before
 

@@ -81,7 +81,8 @@ def test_per_server_counts_each_servers_answers_and_all_together():
     assert (a["server"], a["requests"], a["saves"], a["rate"]) == ("server A", 1, 1, 0.5)
     assert (b["server"], b["requests"], b["saves"], b["rate"]) == ("server B", 2, 1, 1.0)
     assert (together["requests"], together["saves"], together["rate"]) == (3, 2, 1.5)
-    assert b["latency"]["p50"] == pytest.approx(200) and together["latency"]["max"] == pytest.approx(300)
+    assert b["latency"]["p50"] == pytest.approx(200)
+    assert together["latency"]["max"] == pytest.approx(300)
     assert two_servers.crossed(outcomes) == 1
 
 
@@ -127,7 +128,8 @@ def test_report_shows_each_server_and_every_check():
     assert "| server A (:8191) | 1 | 1 | 1 | 100 / 100 / 100 ms | 200: 1 |" in text
     assert "| all | 2 | 2 | 2 |" in text
     assert "| signed in on server A | yes |" in text
-    assert "--trainees 1" in text and "3 sync workers each" in text
+    assert "--trainees 1" in text
+    assert "3 sync workers each" in text
     failed = two_servers.report(Settings(trainees=1), [1, 2], results(sessions=[("signed in", False)]))
     assert "| signed in | **no** |" in failed
 

@@ -209,7 +209,8 @@ def test_the_checks_find_each_kind_of_failure(page):
     page.set_content(FLAWED_PAGE)
     assert horizontal_scroll(page)
     violations = "\n".join(axe_violations(page, tags=WCAG_TAGS))
-    assert "- link-name (serious)" in violations and "- target-size (serious)" in violations
+    assert "- link-name (serious)" in violations
+    assert "- target-size (serious)" in violations
     assert [p for p in check_target_size(page) if "10x10 px and too close to" in p]
     problems = "\n".join(check_keyboard(page))
     assert 'the first Tab reaches <a> "Jumps the queue", not the skip link' in problems

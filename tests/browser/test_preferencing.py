@@ -349,7 +349,8 @@ def test_a_lead_runs_two_mechanisms_compares_publishes_and_the_trainee_accepts(
     page.get_by_label(f"Compare run {maximal.pk}").check()
     with page.expect_response(re.compile(r"/compare\.svg\?")) as chart:
         page.get_by_role("button", name="Compare the runs ticked").click()
-    assert chart.value.ok and chart.value.headers["content-type"] == "image/svg+xml"
+    assert chart.value.ok
+    assert chart.value.headers["content-type"] == "image/svg+xml"
     image = page.get_by_role("img", name=re.compile("Bar chart of how many trainees get each choice"))
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
@@ -365,7 +366,8 @@ def test_a_lead_runs_two_mechanisms_compares_publishes_and_the_trainee_accepts(
     expect(page.get_by_role("status")).to_contain_text("Published: the offers are out")
     check_accessibility(page)
     serial.refresh_from_db()
-    assert serial.status == "published" and serial.published_by == allocation.lead
+    assert serial.status == "published"
+    assert serial.published_by == allocation.lead
     assert Offer.objects.filter(run=serial, status="offered").count() == 3
 
     # The first trainee (top national rank) got their first choice, R2, and accepts it.
@@ -436,7 +438,8 @@ def test_a_withdrawn_rotation_is_reallocated_and_the_trainee_told_why(
     sign_in(page, live_server, trainee.user)
     follow_menu_link(page, live_server, "My rotations")
     new = Offer.objects.get(trainee=trainee, status="offered")
-    assert new.rotation.code == "ROT-A" and new.pk != first.pk
+    assert new.rotation.code == "ROT-A"
+    assert new.pk != first.pk
     cards = page.locator(".nhsuk-card--clickable")
     expect(cards.filter(has_text=first.rotation.name)).to_contain_text("Withdrawn")
     expect(cards.filter(has_text=new.rotation.name)).to_contain_text("Offered – reply by")

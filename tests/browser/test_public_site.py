@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from heft.core.navigation import PUBLIC_NAVIGATION
+from heft.home.navigation import PUBLIC_NAVIGATION
 from heft.programmes.models import PostCategory
 from tests import factories as f
 from tests.browser.conftest import (

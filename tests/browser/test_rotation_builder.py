@@ -29,7 +29,8 @@ def test_a_rotation_is_built_in_a_browser_with_the_keyboard(page, live_server, b
     checks = page.locator("#rotation-checks")
     expect(checks).to_contain_text("Months 19–36 have no post.")
     expect(checks).to_contain_text("ST2, months 13–18:")
-    assert wait_until(page, HTMX_IDLE) and page.evaluate("window.heftMarker") == "still here"
+    assert wait_until(page, HTMX_IDLE)
+    assert page.evaluate("window.heftMarker") == "still here"
     expect(page.locator("#rotation-checks-status")).to_contain_text("Checked. No problems to fix")
 
     page.locator("#id_slot-2-months").focus()

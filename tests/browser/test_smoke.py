@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from heft.accounts.models import Role
 from heft.accounts.permissions import ROLE_PERMISSIONS, STAFF_ROLES
-from heft.core.navigation import NAVIGATION
+from heft.home.navigation import NAVIGATION
 from tests.browser.conftest import (
     PHONE,
     assert_no_horizontal_scroll,

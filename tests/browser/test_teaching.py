@@ -161,9 +161,11 @@ def test_a_trainee_subscribes_checks_in_and_reflects(page, live_server, browser_
     assert re.match(rf"^{re.escape(live_server.url)}/teaching/calendar/trainee/[\w-]+\.ics$", address)
     check_accessibility(page)
     feed = page.request.get(address)
-    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    assert feed.ok
+    assert feed.headers["content-type"].startswith("text/calendar")
     uids = {e["uid"] for e in icalendar_events(feed.body())}
-    assert session.ical_uid in uids and len(uids) == 4
+    assert session.ical_uid in uids
+    assert len(uids) == 4
 
     # Check in with the code during the session.
     open_teaching(page)

@@ -32,8 +32,10 @@ def test_forming_places_every_heft_trainee_once_with_a_lead_and_reasons(world, r
     expected = {world.trainee_a.pk, world.trainee_a2.pk, *(t.pk for t in region_a_trainees)}
     assert sorted(placed) == sorted(expected)  # 12 trainees, each once
     assert [len(current_members(g)) for g in groups] == [6, 6]
-    assert groups[0].lead == mentor and groups[1].lead is None  # a capacity of 10 leads one group of 6
-    assert "Led by" in groups[0].explanation and "choose a lead by hand" in groups[1].explanation
+    assert groups[0].lead == mentor
+    assert groups[1].lead is None  # a capacity of 10 leads one group of 6
+    assert "Led by" in groups[0].explanation
+    assert "choose a lead by hand" in groups[1].explanation
     assert all(
         g.scheme == world.scheme_a and g.name.startswith("Scheme A community of practice") for g in groups
     )
@@ -76,10 +78,12 @@ def test_forming_through_the_pages(world, region_a_trainees, mentor, client_for)
     url = reverse("community:groups_form")
     query = {"patch": "region:region-a", "min_size": 4, "max_size": 6}
     preview = client.get(url, query).content.decode()
-    assert "Proposed groups for Region A" in preview and "2 groups for 12 HEFT trainees" in preview
+    assert "Proposed groups for Region A" in preview
+    assert "2 groups for 12 HEFT trainees" in preview
     assert CommunityGroup.objects.count() == 0  # nothing written by looking
     response = client.post(url, query)
-    assert response.status_code == 302 and CommunityGroup.objects.count() == 2
+    assert response.status_code == 302
+    assert CommunityGroup.objects.count() == 2
     assert client.post(url, {**query, "min_size": 7}).status_code == 400  # smallest above largest
     assert client.post(url, {**query, "patch": "region:region-b"}).status_code == 400  # not in scope
 
@@ -94,7 +98,8 @@ def test_a_lead_moves_and_removes_members_by_hand(world, two_groups):
     trainee = Trainee.objects.get(pk=min(current_members(first)))
     lead = world.user("regional_lead")
     services.group_member_place(group=second, trainee=trainee, by=lead)
-    assert trainee.pk in current_members(second) and trainee.pk not in current_members(first)
+    assert trainee.pk in current_members(second)
+    assert trainee.pk not in current_members(first)
     with pytest.raises(ValidationError, match="already in this group"):
         services.group_member_place(group=second, trainee=trainee, by=lead)
     services.group_member_remove(group=second, trainee=trainee, by=lead)
@@ -161,10 +166,12 @@ def test_the_api_lists_and_forms_communities(world, region_a_trainees, mentor, c
         {"region": "region-a", "min_size": 4, "max_size": 6},
         content_type="application/json",
     )
-    assert response.status_code == 201 and len(response.json()) == 2
+    assert response.status_code == 201
+    assert len(response.json()) == 2
     assert len(client.get("/api/v1/communities").json()) == 2
     mine = client_for("trainee").get("/api/v1/communities").json()
-    assert len(mine) == 1 and world.trainee_a.pk in mine[0]["members"]
+    assert len(mine) == 1
+    assert world.trainee_a.pk in mine[0]["members"]
     lead = client_for("regional_lead")  # the same test client, signed in again
     response = lead.post("/api/v1/communities", {"region": "region-b"}, content_type="application/json")
     assert response.status_code == 404

@@ -84,9 +84,12 @@ def community_uids(data: bytes) -> set[str]:
 def test_a_meeting_is_a_published_community_session_made_in_one_audited_transaction(world, groups):
     meeting = add_meeting(groups.a, world.user("mentor"), venue="  The library  ")
     meeting.refresh_from_db()
-    assert meeting.kind == TeachingSession.Kind.COMMUNITY and meeting.community_group == groups.a
-    assert meeting.region is None and meeting.year == groups.year
-    assert meeting.status == "published" and meeting.published_at is not None
+    assert meeting.kind == TeachingSession.Kind.COMMUNITY
+    assert meeting.community_group == groups.a
+    assert meeting.region is None
+    assert meeting.year == groups.year
+    assert meeting.status == "published"
+    assert meeting.published_at is not None
     assert (meeting.title, meeting.topic, meeting.venue) == (
         "Group A: Case discussion",
         "Case discussion",
@@ -99,7 +102,8 @@ def test_a_meeting_is_a_published_community_session_made_in_one_audited_transact
     )
     assert verbs == ["teaching_session.created", "teaching_session.published"]
     created = AuditEvent.objects.get(verb="teaching_session.created")
-    assert created.actor == world.user("mentor") and created.after["community_group"] == groups.a.pk
+    assert created.actor == world.user("mentor")
+    assert created.after["community_group"] == groups.a.pk
 
 
 def test_a_refused_meeting_leaves_nothing_behind(world, groups):
@@ -110,7 +114,8 @@ def test_a_refused_meeting_leaves_nothing_behind(world, groups):
         services.meeting_add(group=groups.a, topic="Backwards", start=at(3), end=at(3, 17), by=mentor)
     with pytest.raises(ValidationError, match="No teaching year covers"):
         add_meeting(groups.a, mentor, days=400)
-    assert not TeachingSession.objects.exists() and not AuditEvent.objects.exists()
+    assert not TeachingSession.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_only_the_lead_mentor_and_programme_teams_in_scope_schedule(world, groups):
@@ -142,13 +147,17 @@ def test_a_members_feed_holds_their_groups_meetings_and_no_other_groups(client, 
     data = private_feed(client, world.trainee_a, world.user("trainee"))
     assert community_uids(data) == {mine.ical_uid}
     (event,) = [e for e in vobject_events(data) if e["uid"] == mine.ical_uid]  # an independent parser
-    assert event["summary"] == "Group A: Case discussion" and event["status"] == "CONFIRMED"
-    assert event["start"] == mine.start and event["start"].astimezone(LONDON).hour == 18
+    assert event["summary"] == "Group A: Case discussion"
+    assert event["status"] == "CONFIRMED"
+    assert event["start"] == mine.start
+    assert event["start"].astimezone(LONDON).hour == 18
     assert b"meet.heft.invalid/group" in data  # the joining link, in the private feed only
     # The other members, the other region and a trainee in no group see only their own, or none.
     in_feed = {t: set(teaching_selectors.sessions_for_trainee(t)) for t in Trainee.objects.all()}
-    assert mine not in in_feed[world.trainee_a2] and neighbours in in_feed[world.trainee_a2]
-    assert in_feed[world.trainee_b] >= {other_region} and not {mine, neighbours} & in_feed[world.trainee_b]
+    assert mine not in in_feed[world.trainee_a2]
+    assert neighbours in in_feed[world.trainee_a2]
+    assert in_feed[world.trainee_b] >= {other_region}
+    assert not {mine, neighbours} & in_feed[world.trainee_b]
     assert not {mine, neighbours, other_region} & in_feed[groups.outsider]
 
 
@@ -187,7 +196,9 @@ def test_moving_a_meeting_raises_its_sequence_and_tells_subscribed_members_only(
     assert (meeting.sequence, meeting.title) == (1, "Group A: Continuity of care")
     data = client.get(reverse("teaching:feed_trainee", kwargs={"token": token})).content
     (event,) = [e for e in icalendar_events(data) if e["uid"] == meeting.ical_uid]
-    assert event["sequence"] == 1 and event["start"] == at(21, 19) and event["summary"].endswith("care")
+    assert event["sequence"] == 1
+    assert event["start"] == at(21, 19)
+    assert event["summary"].endswith("care")
     assert [m.to for m in mailoutbox] == [[world.trainee_a.email]]
     assert "community of practice meeting has changed" in mailoutbox[0].body
     updated = AuditEvent.objects.get(verb="teaching_session.updated")
@@ -210,7 +221,8 @@ def test_cancelling_keeps_the_meeting_in_the_feeds_as_cancelled(
     assert (event["status"], event["sequence"]) == ("CANCELLED", 1)
     group_file = client_for("trainee").get(reverse("community:group_calendar", args=[groups.a.pk])).content
     assert [e["status"] for e in icalendar_events(group_file)] == ["CANCELLED"]
-    assert mailoutbox[0].subject.startswith("Cancelled:") and "Mentor unwell" in mailoutbox[0].body
+    assert mailoutbox[0].subject.startswith("Cancelled:")
+    assert "Mentor unwell" in mailoutbox[0].body
     cancelled = AuditEvent.objects.get(verb="teaching_session.cancelled")
     assert cancelled.after == {"status": "cancelled", "reason": "Mentor unwell"}
     with pytest.raises(ValidationError, match="cancelled"):
@@ -248,13 +260,16 @@ def test_the_lead_mentor_adds_moves_and_cancels_through_the_group_page(client_fo
     assert client.post(add_url, meeting_data(ends="18:00")).status_code == 400
     assert client.post(add_url, meeting_data(online_link="")).status_code == 400
     page = client.get(reverse("community:group_detail", args=[groups.a.pk])).content.decode()
-    assert "Case discussion" in page and meeting.check_in_code in page  # the lead shows members the code
+    assert "Case discussion" in page
+    assert meeting.check_in_code in page  # the lead shows members the code
     edit_url = reverse("community:group_meeting_edit", args=[groups.a.pk, meeting.pk])
     form = client.get(edit_url).content.decode()
-    assert 'value="18:30"' in form and f'value="{meeting.local_start.date().isoformat()}"' in form
+    assert 'value="18:30"' in form
+    assert f'value="{meeting.local_start.date().isoformat()}"' in form
     assert client.post(edit_url, meeting_data(starts="19:00", ends="20:30")).status_code == 302
     meeting.refresh_from_db()
-    assert meeting.local_start.strftime("%H:%M") == "19:00" and meeting.sequence == 1
+    assert meeting.local_start.strftime("%H:%M") == "19:00"
+    assert meeting.sequence == 1
     cancel_url = reverse("community:group_meeting_cancel", args=[groups.a.pk, meeting.pk])
     assert client.post(cancel_url, {"reason": ""}).status_code == 400
     assert client.post(cancel_url, {"reason": "Clashes with the conference"}).status_code == 302
@@ -268,7 +283,8 @@ def test_members_see_meetings_but_do_not_schedule_them(client_for, world, groups
     other = add_meeting(groups.a2, world.user("regional_lead"))
     client = client_for("trainee")
     page = client.get(reverse("community:group_detail", args=[groups.a.pk])).content.decode()
-    assert "Case discussion" in page and meeting.check_in_code not in page
+    assert "Case discussion" in page
+    assert meeting.check_in_code not in page
     assert reverse("teaching:session_detail", kwargs={"pk": meeting.pk}) in page
     for name in ("community:group_meeting_edit", "community:group_meeting_cancel"):
         assert client.post(reverse(name, args=[groups.a.pk, meeting.pk]), meeting_data()).status_code == 404
@@ -311,7 +327,9 @@ def test_planners_neither_edit_nor_count_community_meetings(client_for, world, g
     admin = client_for("national_admin")
     assert admin.get(reverse("teaching:session_edit", kwargs={"pk": meeting.pk})).status_code == 404
     page = admin.get(reverse("teaching:session_detail", kwargs={"pk": meeting.pk})).content.decode()
-    assert "Community of practice" in page and "Group A" in page and "Edit this session" not in page
+    assert "Community of practice" in page
+    assert "Group A" in page
+    assert "Edit this session" not in page
     assert "Take the register" in page  # programme teams in scope can still take its register
     assert meeting not in set(teaching_selectors.sessions_plannable_by(world.user("national_admin")))
 
@@ -364,7 +382,5 @@ def test_the_apis_show_meetings_as_community_sessions(client_for, world, groups)
         (meeting.pk, meeting.ical_uid, "community")
     ]
     schema = trainee.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert (
-        "community" in schema["SessionOut"]["properties"]
-        and "meetings" in schema["CommunityOut"]["properties"]
-    )
+    assert "community" in schema["SessionOut"]["properties"]
+    assert "meetings" in schema["CommunityOut"]["properties"]

@@ -34,7 +34,8 @@ def test_matching_again_leaves_current_assignments_alone(world, region_a_trainee
     patch = selectors.Patch(world.region_a)
     first = services.mentors_match(patch=patch, by=world.user("regional_lead"))
     second = services.mentors_match(patch=patch, by=world.user("regional_lead"))
-    assert len(first) == 9 and second == []  # capacity 10, one place already taken
+    assert len(first) == 9
+    assert second == []  # capacity 10, one place already taken
 
 
 def test_assigning_by_hand_respects_capacity_and_ending_removes_sight(world, mentor, client_for):
@@ -44,7 +45,8 @@ def test_assigning_by_hand_respects_capacity_and_ending_removes_sight(world, men
     response = client.post(
         reverse("community:assignment_add"), {"mentor": mentor.pk, "trainee": world.trainee_a.pk}
     )
-    assert response.status_code == 400 and "has no room: all 1 places are taken" in response.content.decode()
+    assert response.status_code == 400
+    assert "has no room: all 1 places are taken" in response.content.decode()
     assignment = MentorAssignment.objects.get(trainee=world.trainee_a2)
     assert client.post(reverse("community:assignment_end", args=[assignment.pk])).status_code == 302
     assert world.trainee_a2 not in trainees_visible_to(world.user("mentor"))
@@ -58,11 +60,14 @@ def test_assigning_by_hand_respects_capacity_and_ending_removes_sight(world, men
 def test_the_mentor_api(world, region_a_trainees, mentor, client_for):
     client = client_for("regional_lead")
     [listed] = client.get("/api/v1/mentors").json()
-    assert listed["capacity"] == 10 and listed["mentees"] == 1 and listed["locality"] == world.scheme_a.code
+    assert listed["capacity"] == 10
+    assert listed["mentees"] == 1
+    assert listed["locality"] == world.scheme_a.code
     created = client.post(
         "/api/v1/mentor-assignments/match", {"region": "region-a"}, content_type="application/json"
     )
-    assert created.status_code == 201 and len(created.json()) == 9
+    assert created.status_code == 201
+    assert len(created.json()) == 9
     assignment = created.json()[0]["id"]
     assert client.post(f"/api/v1/mentor-assignments/{assignment}/end").json()["end_date"]
     response = client.post(
@@ -88,7 +93,8 @@ def test_nobody_is_listed_without_consent(world, client_for):
         user=trainee.user, interests=interests("homelessness"), listed=False, about="", by=trainee.user
     )
     body = page_text(client_for("trainee").get(reverse("community:directory")))
-    assert trainee.full_name not in body and "0 people listed" in body
+    assert trainee.full_name not in body
+    assert "0 people listed" in body
 
 
 def test_consenting_lists_and_withdrawing_removes_at_once(world, client_for):
@@ -101,13 +107,19 @@ def test_consenting_lists_and_withdrawing_removes_at_once(world, client_for):
     }
     assert client.post(reverse("community:interests"), data).status_code == 302
     profile = CommunityProfile.objects.get(user=user)
-    assert profile.listed and profile.listed_since
+    assert profile.listed
+    assert profile.listed_since
     body = page_text(client.get(reverse("community:directory")))
-    assert world.trainee_a.full_name in body and world.trainee_a.email in body
-    assert "Homelessness, Research" in body and "Region A" in body and "Keen on research." in body
+    assert world.trainee_a.full_name in body
+    assert world.trainee_a.email in body
+    assert "Homelessness, Research" in body
+    assert "Region A" in body
+    assert "Keen on research." in body
     assert client.post(reverse("community:interests"), {"interests": data["interests"]}).status_code == 302
     profile.refresh_from_db()
-    assert not profile.listed and profile.listed_since is None and profile.about == ""
+    assert not profile.listed
+    assert profile.listed_since is None
+    assert profile.about == ""
     assert world.trainee_a.full_name not in page_text(client.get(reverse("community:directory")))
     assert list(
         AuditEvent.objects.filter(verb__startswith="directory.").order_by("pk").values_list("verb", flat=True)
@@ -130,9 +142,11 @@ def test_the_directory_filters_by_region_and_interest(world, client_for):
         )
     client = client_for("mentor")
     listed = page_text(client.get(reverse("community:directory"), {"region": "region-b"}))
-    assert b.full_name in listed and a.full_name not in listed
+    assert b.full_name in listed
+    assert a.full_name not in listed
     listed = page_text(client.get(reverse("community:directory"), {"interest": "homelessness"}))
-    assert a.full_name in listed and b.full_name not in listed
+    assert a.full_name in listed
+    assert b.full_name not in listed
 
 
 def test_people_record_only_their_own_interests(world):

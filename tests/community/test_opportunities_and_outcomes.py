@@ -50,7 +50,8 @@ def test_a_lead_posts_an_opportunity_from_the_page(world, client_for):
     response = client.post(reverse("community:opportunity_manage"), {**data, "region": world.region_b.pk})
     assert response.status_code == 400  # not their region
     response = client.post(reverse("community:opportunity_manage"), {**data, "closes_on": "2020-01-01"})
-    assert response.status_code == 400 and "The closing date has passed" in response.content.decode()
+    assert response.status_code == 400
+    assert "The closing date has passed" in response.content.decode()
 
 
 def test_trainees_before_st3_do_not_see_opportunities(world, opportunity, client_for):
@@ -73,7 +74,9 @@ def test_a_trainee_in_st3_expresses_interest_once_and_the_lead_sees_it(world, op
         services.interest_express(opportunity=opportunity, message="", by=st3.user)
     client.force_login(world.user("regional_lead"))
     page = page_text(client.get(reverse("community:opportunity_interest", args=[opportunity.pk])))
-    assert st3.full_name in page and st3.email in page and "I work in a Deep End practice now." in page
+    assert st3.full_name in page
+    assert st3.email in page
+    assert "I work in a Deep End practice now." in page
 
 
 def test_interests_bring_matching_opportunities_forward(world, opportunity, st3):
@@ -146,9 +149,11 @@ def test_outcomes_one_year_after_cct(world, client_for):
     ]
     client = client_for("regional_lead")
     page = client.get(reverse("community:outcomes")).content.decode()
-    assert "Graduates by year of CCT" in page and reverse("community:outcomes_chart") in page
+    assert "Graduates by year of CCT" in page
+    assert reverse("community:outcomes_chart") in page
     chart = client.get(reverse("community:outcomes_chart"))
-    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    assert chart["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in chart.content
 
 
 def test_recording_an_outcome_from_the_page(world, client_for):
@@ -163,9 +168,11 @@ def test_recording_an_outcome_from_the_page(world, client_for):
     assert client.post(reverse("community:outcomes"), data).status_code == 302
     assert CareerOutcome.objects.get().deep_end is True
     response = client.post(reverse("community:outcomes"), {**data, "practice_code": "ZZZZZZ"})
-    assert response.status_code == 400 and "No practice has the ODS code ZZZZZZ." in response.content.decode()
+    assert response.status_code == 400
+    assert "No practice has the ODS code ZZZZZZ." in response.content.decode()
     response = client.post(reverse("community:outcomes"), {**data, "as_at": "2024-01-01"})
-    assert response.status_code == 400 and "on or after their CCT" in response.content.decode()
+    assert response.status_code == 400
+    assert "on or after their CCT" in response.content.decode()
 
 
 def test_the_opportunity_api(world, opportunity, st3, client):
@@ -173,11 +180,13 @@ def test_the_opportunity_api(world, opportunity, st3, client):
     assert [o["id"] for o in client.get("/api/v1/opportunities").json()] == [opportunity.pk]
     url = f"/api/v1/opportunities/{opportunity.pk}/interest"
     response = client.post(url, {"message": "Interested."}, content_type="application/json")
-    assert response.status_code == 201 and response.json()["trainee"] == st3.pk
+    assert response.status_code == 201
+    assert response.json()["trainee"] == st3.pk
     assert client.post(url, {}, content_type="application/json").status_code == 400  # only once
     client.force_login(world.user("regional_lead"))
     [entry] = client.get(url).json()
-    assert entry["trainee_email"] == st3.email and entry["message"] == "Interested."
+    assert entry["trainee_email"] == st3.email
+    assert entry["message"] == "Interested."
     body = {
         "title": "Inclusion health GP", "kind": "inclusion_service", "organisation": "A fictional service",
         "region": "region-a", "description": "Outreach clinics.", "closes_on": "2027-06-30",

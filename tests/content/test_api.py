@@ -31,7 +31,8 @@ def test_the_api_gives_sanitised_html_beside_the_markdown(world, client):
     PageFactory(slug="x", body="[a](javascript:alert(1)) **b**")
     page = client.get("/api/v1/content/pages/x").json()
     assert page["body"] == "[a](javascript:alert(1)) **b**"
-    assert "javascript:" not in page["body_html"] and "<strong>b</strong>" in page["body_html"]
+    assert "javascript:" not in page["body_html"]
+    assert "<strong>b</strong>" in page["body_html"]
 
 
 def test_a_lead_creates_a_draft_then_publishes_it(world, client_for, client):
@@ -48,14 +49,16 @@ def test_a_lead_creates_a_draft_then_publishes_it(world, client_for, client):
     response = send(lead, "post", "/api/v1/content/news", payload)
     assert response.status_code == 201, response.content
     created = response.json()
-    assert created["is_published"] is False and created["slug"] == "session-in-may"
+    assert created["is_published"] is False
+    assert created["slug"] == "session-in-may"
     assert client.get("/api/v1/content/news/session-in-may").status_code == 404
 
     response = send(
         lead, "patch", "/api/v1/content/news/session-in-may", {"published": True, "title": "Session"}
     )
     assert response.status_code == 200, response.content
-    assert response.json()["is_published"] is True and response.json()["title"] == "Session"
+    assert response.json()["is_published"] is True
+    assert response.json()["title"] == "Session"
     verbs = list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
     assert verbs == ["news_item.created", "news_item.updated", "news_item.published"]
 
@@ -94,7 +97,8 @@ def test_bad_input_is_422_with_every_error_and_nothing_is_written(world, client_
     )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert "title" in errors and "__all__" in errors
+    assert "title" in errors
+    assert "__all__" in errors
     item.refresh_from_db()
     assert item.is_published is True
     assert AuditEvent.objects.count() == 0

@@ -102,7 +102,8 @@ def test_ordinary_markdown_keeps_its_meaning():
     )
     assert "<h2>Heading</h2>" in html  # the page title is the only <h1>
     assert "<h2>Subheading</h2>" in html
-    assert "<strong>bold</strong>" in html and "<em>italic</em>" in html
+    assert "<strong>bold</strong>" in html
+    assert "<em>italic</em>" in html
     assert '<a href="https://example.org/page" rel="noopener noreferrer">a link</a>' in html
     assert 'href="mailto:team@heft.invalid"' in html
     assert '<ul class="nhsuk-list nhsuk-list--bullet">' in html

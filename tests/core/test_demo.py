@@ -56,7 +56,8 @@ def test_there_is_enough_of_everything():
     assert set(Region.objects.values_list("code", flat=True)) >= {"south-west", "east-of-england"}
     south_west = Region.objects.get(code="south-west")
     assert set(south_west.schools.values_list("name", flat=True)) == {"Severn", "Peninsula"}
-    assert "Fridays" in south_west.summary and "14:00" in south_west.summary
+    assert "Fridays" in south_west.summary
+    assert "14:00" in south_west.summary
     assert all(region.summary for region in Region.objects.all())
     assert TrainingScheme.objects.count() >= 8
     assert Practice.objects.count() >= 40
@@ -100,7 +101,10 @@ def test_practices_have_consistent_deprivation_and_a_realistic_share_of_deep_end
         assert practice.is_deep_end == (practice.imd_decile == 1)
         assert practice.deprivation_vintage == "IMD 2019 (demo)"
         assert "decile 1" in practice.deep_end_rule
-        assert practice.region_id and practice.pcn and practice.icb and practice.list_size
+        assert practice.region_id
+        assert practice.pcn
+        assert practice.icb
+        assert practice.list_size
     by_decile = sorted(practices, key=lambda p: (p.imd_decile, -p.imd_score))
     scores = [p.imd_score for p in by_decile]
     assert scores == sorted(scores, reverse=True), "a more deprived decile always has a higher score"
@@ -149,14 +153,17 @@ def test_trainees_are_invented_and_ranked_and_placed_in_order():
         ranks = list(
             ProgrammeMembership.objects.filter(intake=intake).values_list("national_rank", flat=True)
         )
-        assert len(ranks) == len(set(ranks)) and None not in ranks
+        assert len(ranks) == len(set(ranks))
+        assert None not in ranks
     memberships = ProgrammeMembership.objects.prefetch_related("placements__post")
     modes = Counter(m.heft_mode for m in memberships)
     assert all(modes[mode] >= 20 for mode in ProgrammeMembership.HeftMode.values)
     assert {m.wte for m in memberships} >= {1, Decimal("0.8"), Decimal("0.6")}
     for membership in memberships:
-        assert membership.start_date.month == 8 and membership.start_date.weekday() == 2  # a Wednesday
-        assert membership.start_date.day <= 7 and str(membership.start_date.year) == membership.intake[:4]
+        assert membership.start_date.month == 8
+        assert membership.start_date.weekday() == 2  # a Wednesday
+        assert membership.start_date.day <= 7
+        assert str(membership.start_date.year) == membership.intake[:4]
         placements = list(membership.placements.all())
         if membership.intake == "2026-08":
             assert not placements
@@ -229,7 +236,8 @@ def test_the_role_scopes_are_the_expected_ones():
 
 def test_the_mentor_and_trainee_sign_ins_have_their_people():
     mentor = Mentor.objects.get(user__email="mentor@heft.invalid")
-    assert mentor.kind == Mentor.Kind.DEPRIVATION_FELLOW and mentor.region.code == "south-west"
+    assert mentor.kind == Mentor.Kind.DEPRIVATION_FELLOW
+    assert mentor.region.code == "south-west"
     bristol_mentees = mentor.assignments.filter(trainee__memberships__scheme__code="bristol").distinct()
     assert bristol_mentees.count() >= 3
     trainee = Trainee.objects.get(user__email="trainee@heft.invalid")
@@ -286,7 +294,8 @@ def test_load_demo_shows_counts_and_the_sign_ins():
     text = out.getvalue()
     assert "Demo data loaded" in text
     assert "Trainees" in text
-    assert "tpd@heft.invalid" in text and demo.DEMO_PASSWORD in text
+    assert "tpd@heft.invalid" in text
+    assert demo.DEMO_PASSWORD in text
 
 
 def test_demo_signins_lists_every_sign_in_with_secrets_for_staff():

@@ -62,7 +62,8 @@ def test_roles_without_allocations_are_refused(home, client_for, role):
 
 def test_visitors_are_sent_to_sign_in(home, client):
     response = client.get(chase_url(home.window_a))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize(

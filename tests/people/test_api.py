@@ -26,7 +26,8 @@ def test_a_lead_invites_lists_sends_again_and_revokes(world, lead, django_captur
         response = post(lead, BASE, body)
     assert response.status_code == 201, response.content
     created = response.json()
-    assert created["outcome"] == "invited" and created["role"] is None
+    assert created["outcome"] == "invited"
+    assert created["role"] is None
     invitation = created["invitation"]
     assert (invitation["email"], invitation["scheme"], invitation["status"]) == (
         "api.tpd@example.org",
@@ -37,9 +38,11 @@ def test_a_lead_invites_lists_sends_again_and_revokes(world, lead, django_captur
     listed = lead.get(BASE).json()
     assert [row["email"] for row in listed["items"]] == ["api.tpd@example.org"]
     again = post(lead, f"{BASE}/{invitation['id']}/resend")
-    assert again.status_code == 200 and again.json()["times_sent"] == 2
+    assert again.status_code == 200
+    assert again.json()["times_sent"] == 2
     revoked = post(lead, f"{BASE}/{invitation['id']}/revoke")
-    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert revoked.status_code == 200
+    assert revoked.json()["status"] == "revoked"
     assert post(lead, f"{BASE}/{invitation['id']}/resend").status_code == 400
     assert lead.get(BASE, {"status": "sent"}).json()["items"] == []
 
@@ -54,7 +57,8 @@ def test_a_mentor_is_invited_with_their_details(world, lead):
     assert response.status_code == 201, response.content
     invitation = response.json()["invitation"]
     assert invitation["region"] == "region-a"
-    assert invitation["mentor"]["kind"] == "deprivation_fellow" and invitation["mentor"]["capacity"] == 3
+    assert invitation["mentor"]["kind"] == "deprivation_fellow"
+    assert invitation["mentor"]["capacity"] == 3
 
 
 def test_an_existing_sign_in_is_granted_at_once(world, lead):

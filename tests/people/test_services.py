@@ -54,7 +54,8 @@ def test_a_mentor_invitation_keeps_their_details_until_accepted(world, committed
         4,
     )
     event = AuditEvent.objects.get(verb="mentor.profile_saved")
-    assert event.actor == role.user and event.after["capacity"] == 4
+    assert event.actor == role.user
+    assert event.after["capacity"] == 4
 
 
 def test_someone_who_signs_in_already_is_made_a_mentor_at_once(world, committed):
@@ -66,7 +67,8 @@ def test_someone_who_signs_in_already_is_made_a_mentor_at_once(world, committed)
         mentor=mentor_details(world, kind=Mentor.Kind.NEAR_PEER),
         by=world.user("regional_lead"),
     )
-    assert outcome.granted.role == Role.MENTOR and outcome.granted.region == world.region_a
+    assert outcome.granted.role == Role.MENTOR
+    assert outcome.granted.region == world.region_a
     assert Mentor.objects.get(user=existing).kind == "near_peer"
     verbs = AuditEvent.objects.filter(actor=world.user("regional_lead")).values_list("verb", flat=True)
     assert sorted(verbs) == ["mentor.profile_saved", "role.granted"]
@@ -86,7 +88,8 @@ def test_a_mentor_s_details_are_checked_before_anything_is_sent(world, committed
             by=world.user("regional_lead"),
         )
     assert field in refused.value.message_dict
-    assert Invitation.objects.count() == 0 and mail.outbox == []
+    assert Invitation.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_a_locality_must_be_of_the_mentor_s_scheme(world, committed, locality_a):

@@ -74,13 +74,18 @@ def test_the_preview_lists_the_practices_and_rotations_that_would_change(client_
     page = response.content.decode()
     assert "2 practices change: 2 stop being Deep End; 2 rotations stop counting as HEFT" in page
     stop = page[page.index('id="stop"') : page.index('id="become"')]
-    assert "MILLBROOK HEALTH CENTRE" in stop and "ST AIDAN&#39;S FAMILY PRACTICE" in stop
+    assert "MILLBROOK HEALTH CENTRE" in stop
+    assert "ST AIDAN&#39;S FAMILY PRACTICE" in stop
     assert "IMD score 47.90: number 2 of 10 practices in England" in stop  # the figure that decides it
     rotations = page[page.index('id="rotations"') : page.index('id="apply"')]
-    assert "BRIS-1" in rotations and "BRIS-2" in rotations and "Would stop counting as HEFT" in rotations
-    assert "BRIS-3" not in rotations and "BRIS-4" not in rotations  # still HEFT; never HEFT
+    assert "BRIS-1" in rotations
+    assert "BRIS-2" in rotations
+    assert "Would stop counting as HEFT" in rotations
+    assert "BRIS-3" not in rotations
+    assert "BRIS-4" not in rotations  # still HEFT; never HEFT
     scheme_page = reverse("content:scheme_detail", args=[world.region_a.code, world.scheme_a.code])
-    assert f'href="{scheme_page}"' in page and "2 rotations no longer shown as HEFT" in page
+    assert f'href="{scheme_page}"' in page
+    assert "2 rotations no longer shown as HEFT" in page
     assert (deep_end_codes(), heft_codes(), DeepEndRuleApplication.objects.count()) == before
 
 
@@ -116,7 +121,8 @@ def test_the_top_6_brings_rotations_back_and_says_so(bristol, world, admin):
 def test_practices_without_figures_keep_their_status_unless_chosen(client_for, bristol, world, admin):
     client = client_for("national_admin")
     kept = preview_page(client, TOP_1).content.decode()
-    assert "Practices the rule cannot place (1)" in kept and "keep their Deep End status" in kept
+    assert "Practices the rule cannot place (1)" in kept
+    assert "keep their Deep End status" in kept
     assert "1 of them is Deep End now and would stay so" in kept
     assert world.practice.name not in kept[kept.index('id="stop"') : kept.index('id="become"')]
     set_to_no = preview_page(client, {**TOP_1, "missing_to_no": "on"}).content.decode()
@@ -126,13 +132,15 @@ def test_practices_without_figures_keep_their_status_unless_chosen(client_for, b
 
     apply_rule(admin, measure="imd_score", method="top_n", top_n=1)
     world.practice.refresh_from_db()
-    assert world.practice.is_deep_end and world.practice.deep_end_by_rule is None
+    assert world.practice.is_deep_end
+    assert world.practice.deep_end_by_rule is None
     assert world.practice.deep_end_reason == (
         "No IMD score for this practice, so the rule cannot place it. Its Deep End status is kept as it was."
     )
     apply_rule(admin, measure="imd_score", method="top_n", top_n=1, missing_to_no=True)
     world.practice.refresh_from_db()
-    assert not world.practice.is_deep_end and world.practice.deep_end_by_rule is False
+    assert not world.practice.is_deep_end
+    assert world.practice.deep_end_by_rule is False
 
 
 def test_nothing_is_applied_without_the_confirmation(client_for, bristol):
@@ -149,7 +157,8 @@ def test_nothing_is_applied_without_the_confirmation(client_for, bristol):
     # The confirming form holds hidden fields and its button only: Enter cannot submit it.
     form = re.search(r'<form method="post"[^>]*>(.*?)</form>', page[page.index("Apply this rule?") :], re.S)
     inputs = re.findall(r"<input[^>]*>", form.group(1))
-    assert inputs and all('type="hidden"' in tag for tag in inputs)
+    assert inputs
+    assert all('type="hidden"' in tag for tag in inputs)
     assert 'class="nhsuk-button nhsuk-button--warning" type="submit">Change 2 practices</button>' in page
     assert (deep_end_codes(), heft_codes(), DeepEndRuleApplication.objects.count()) == before
 
@@ -160,17 +169,17 @@ def test_changes_other_than_those_shown_are_not_applied(client_for, bristol, adm
     Practice.objects.filter(ods_code="Y97002").update(imd_score="99.00")  # new figures arrive meanwhile
     url = reverse("practices:deep_end_rule_apply")
     looked_again = client.post(url, {**TOP_1, "expected": digest})
-    assert (
-        looked_again.status_code == 302
-        and reverse("practices:deep_end_rule_preview") in looked_again["Location"]
-    )
+    assert looked_again.status_code == 302
+    assert reverse("practices:deep_end_rule_preview") in looked_again["Location"]
     before = deep_end_codes()
     confirmed = client.post(url, {**TOP_1, "expected": digest, "confirm": "yes"})
     application = DeepEndRuleApplication.objects.latest()
     assert confirmed["Location"] == reverse("practices:deep_end_rule_application", args=[application.pk])
-    assert application.status == "refused" and deep_end_codes() == before
+    assert application.status == "refused"
+    assert deep_end_codes() == before
     page = client.get(confirmed["Location"]).content.decode()
-    assert "Not applied: the data changed after you looked" in page and "Look at the changes again" in page
+    assert "Not applied: the data changed after you looked" in page
+    assert "Look at the changes again" in page
     assert AuditEvent.objects.filter(verb="deep_end_rule.refused", target_id=str(application.pk)).exists()
 
 
@@ -200,18 +209,23 @@ def test_a_long_application_runs_in_the_background_with_its_progress_on_its_page
     )
     application = DeepEndRuleApplication.objects.latest()
     url = reverse("practices:deep_end_rule_application", args=[application.pk])
-    assert response["Location"] == url and application.status == "queued"
+    assert response["Location"] == url
+    assert application.status == "queued"
     assert "Y97003" in deep_end_codes()  # nothing yet
     page = client.get(url).content.decode()
-    assert "Waiting to start" in page and "Waiting for the background worker" in page
-    assert f'hx-get="{url}"' in page and 'hx-trigger="every 2s"' in page
+    assert "Waiting to start" in page
+    assert "Waiting for the background worker" in page
+    assert f'hx-get="{url}"' in page
+    assert 'hx-trigger="every 2s"' in page
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     under_way = client.get(reverse("practices:deep_end_rule")).content.decode()
-    assert f'href="{url}"' in under_way and "Follow its progress" in under_way  # left, and come back to
+    assert f'href="{url}"' in under_way
+    assert "Follow its progress" in under_way  # left, and come back to
 
     run_worker()
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert fragment.lstrip().startswith('<div id="rule-status"') and "hx-get" not in fragment
+    assert fragment.lstrip().startswith('<div id="rule-status"')
+    assert "hx-get" not in fragment
     assert "2 practices change: 2 stop being Deep End; 2 rotations stop counting as HEFT" in fragment
     assert deep_end_codes() == {"Y97001", practice_code_of_world()}
 
@@ -280,8 +294,10 @@ def test_an_application_that_fails_changes_nothing_and_says_so(client_for, brist
     monkeypatch.setattr(deep_end, "bulk_set", broken)
     before = deep_end_codes()
     application = apply_rule(admin, **{**TOP_1, "top_n": 1})
-    assert application.status == "failed" and deep_end_codes() == before
-    assert application.summary == {} and application.changed == 0
+    assert application.status == "failed"
+    assert deep_end_codes() == before
+    assert application.summary == {}
+    assert application.changed == 0
     assert AuditEvent.objects.filter(verb="deep_end_rule.failed", target_id=str(application.pk)).exists()
     url = reverse("practices:deep_end_rule_application", args=[application.pk])
     assert (

@@ -31,10 +31,14 @@ def test_an_admin_uploads_a_file_and_sees_what_it_changed(client_for, nhs_region
     assert data_import.status == DataImport.Status.LOADED
     assert not ImportUpload.objects.exists()  # the stored file is dropped once loaded
     page = client.get(response["Location"]).content.decode()
-    assert "Loaded" in page and "GP practices in the file" in page and "Y97001" in page
-    assert "hx-trigger" not in page and 'http-equiv="refresh"' not in page  # finished: no more polling
+    assert "Loaded" in page
+    assert "GP practices in the file" in page
+    assert "Y97001" in page
+    assert "hx-trigger" not in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more polling
     listing = client.get(reverse("practices:import_list")).content.decode()
-    assert "epraccur.csv" in listing and data_import.vintage in listing
+    assert "epraccur.csv" in listing
+    assert data_import.vintage in listing
 
 
 def test_a_refused_upload_lists_its_problems_and_offers_them_all_as_csv(client_for, nhs_regions):
@@ -60,8 +64,10 @@ def test_the_upload_form_says_what_is_missing(client_for):
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert 'href="#id_source"' in page and "Choose which kind of file this is." in page
-    assert 'href="#id_file"' in page and "Choose a CSV file to upload." in page
+    assert 'href="#id_source"' in page
+    assert "Choose which kind of file this is." in page
+    assert 'href="#id_file"' in page
+    assert "Choose a CSV file to upload." in page
     assert not DataImport.objects.exists()
 
 
@@ -72,11 +78,14 @@ def test_a_running_import_page_polls_for_its_status(client_for, admin):
     client = client_for("national_admin")
     url = reverse("practices:import_detail", args=[data_import.pk])
     page = client.get(url).content.decode()
-    assert "Waiting to start" in page and "Waiting for the background worker" in page
-    assert f'hx-get="{url}"' in page and 'hx-trigger="every 2s"' in page
+    assert "Waiting to start" in page
+    assert "Waiting for the background worker" in page
+    assert f'hx-get="{url}"' in page
+    assert 'hx-trigger="every 2s"' in page
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert fragment.lstrip().startswith('<div id="import-status"') and "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="import-status"')
+    assert "<html" not in fragment
 
 
 def test_uploads_are_audited(client_for, nhs_regions, admin):
@@ -92,20 +101,24 @@ def test_the_api_takes_an_upload_and_reports_its_status(client_for, nhs_regions)
     )
     assert response.status_code == 202
     body = response.json()
-    assert body["status"] == "loaded" and body["percent_done"] == 100
+    assert body["status"] == "loaded"
+    assert body["percent_done"] == 100
     detail = client.get(f"/api/v1/imports/{body['id']}").json()
     assert dict(detail["summary"]["counts"])["Added"] == 12
     assert detail["problems"] == []
+    assert client.get(f"/api/v1/imports/{body['id'] + 1}").status_code == 404
     refused = client.post(
         "/api/v1/imports", {"source": "fingertips", "file": SimpleUploadedFile("f.csv", b"not,a\nfile,x\n")}
     ).json()
-    assert refused["status"] == "refused" and refused["problem_count"] == 6
+    assert refused["status"] == "refused"
+    assert refused["problem_count"] == 6
     log = client.get("/api/v1/imports").json()
     assert [item["id"] for item in log["items"]] == [refused["id"], body["id"]]
     wrong = client.post(
         "/api/v1/imports", {"source": "nonsense", "file": SimpleUploadedFile("x.csv", b"a\n")}
     )
-    assert wrong.status_code == 400 and wrong.json() == {"detail": "Choose which kind of file this is."}
+    assert wrong.status_code == 400
+    assert wrong.json() == {"detail": "Choose which kind of file this is."}
 
 
 def test_only_national_admins_upload_through_the_api(client_for):

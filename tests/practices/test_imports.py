@@ -54,7 +54,8 @@ def test_epraccur_sample_creates_the_gp_practices(nhs_regions, load):
         "QZ1",
     )
     assert (created["Y97007"].status, str(created["Y97007"].close_date)) == ("C", "2024-03-31")
-    assert created["Y97009"].status == "D" and created["Y97012"].status == "P"
+    assert created["Y97009"].status == "D"
+    assert created["Y97012"].status == "P"
     assert created["Y97005"].region == nhs_regions["Y61"]
     assert data_import.vintage == f"NHS ODS epraccur (file {data_import.checksum[:12]})"
 
@@ -66,7 +67,8 @@ def test_fingertips_sample_sets_scores_and_national_deciles(loaded):
         "Y97010": 6, "Y97004": 7, "Y97011": 8, "Y97007": 9, "Y97009": 10, "Y97012": None,
     }  # fmt: skip
     assert practice("Y97001").imd_score == Decimal("52.40")
-    assert practice("Y97001").imd_quintile == 1 and practice("Y97004").imd_quintile == 4
+    assert practice("Y97001").imd_quintile == 1
+    assert practice("Y97004").imd_quintile == 4
     assert practice("Y97001").deprivation_vintage == "IMD 2019 score, Fingertips 93553, 2019"
     assert counts(loaded["fingertips"])["Practices in decile 1"] == 2
 
@@ -142,7 +144,8 @@ def test_a_newer_epraccur_reports_what_changed(loaded, load):
     newer = newer.replace("QUAYSIDE SURGERY", "QUAYSIDE MEDICAL PRACTICE")
     newer = newer.replace('"19960101","","A"', '"19960101","20261031","C"')  # Orchard Lane closes
     data_import = load("epraccur", newer.encode())
-    assert counts(data_import)["Updated"] == 2 and counts(data_import)["Newly closed"] == 1
+    assert counts(data_import)["Updated"] == 2
+    assert counts(data_import)["Newly closed"] == 1
     assert data_import.summary["codes"]["newly closed"] == ["Y97004"]
     assert practice("Y97002").name == "QUAYSIDE MEDICAL PRACTICE"
     assert practice("Y97004").status == Practice.Status.CLOSED
@@ -201,7 +204,8 @@ def test_a_bad_file_is_refused_whole_with_every_problem(loaded, load, source, da
     found = [(p["line"], p["message"]) for p in data_import.problems]
     assert len(found) == len(expected) == data_import.problem_count
     for (line, message), (expected_line, expected_start) in zip(found, expected, strict=True):
-        assert line == expected_line and message.startswith(expected_start), (line, message)
+        assert line == expected_line, (line, message)
+        assert message.startswith(expected_start), (line, message)
     refused = AuditEvent.objects.get(verb="data_import.refused", target_id=str(data_import.pk))
     assert refused.after["problems"] == len(expected)
 
@@ -253,9 +257,8 @@ def test_only_national_admins_import(world, nhs_regions):
             data_import_run_file(
                 source="epraccur", file_name="e.csv", data=sample("epraccur"), by=world.user(role)
             )
-    assert (
-        not DataImport.objects.exists() and not Practice.objects.filter(ods_code__startswith="Y97").exists()
-    )
+    assert not DataImport.objects.exists()
+    assert not Practice.objects.filter(ods_code__startswith="Y97").exists()
 
 
 def test_each_import_is_logged_and_audited(nhs_regions, load, admin):
@@ -266,7 +269,8 @@ def test_each_import_is_logged_and_audited(nhs_regions, load, admin):
         admin,
         admin.email,
     )
-    assert len(data_import.checksum) == 64 and data_import.size == len(sample("epraccur"))
+    assert len(data_import.checksum) == 64
+    assert data_import.size == len(sample("epraccur"))
     assert data_import.started_at <= data_import.finished_at
     verbs = list(AuditEvent.objects.filter(target_id=str(data_import.pk)).values_list("verb", "actor"))
     assert sorted(verbs) == [("data_import.loaded", admin.pk), ("data_import.started", admin.pk)]
@@ -276,9 +280,12 @@ def test_the_command_loads_a_file_and_shows_what_changed(nhs_regions):
     out = io.StringIO()
     call_command("import_practice_data", "epraccur", str(SAMPLES / "epraccur.csv"), stdout=out)
     text = out.getvalue()
-    assert "GP practices in the file" in text and "Added" in text and "12" in text
+    assert "GP practices in the file" in text
+    assert "Added" in text
+    assert "12" in text
     data_import = DataImport.objects.get()
-    assert data_import.by is None and data_import.by_label.startswith("manage.py import_practice_data (")
+    assert data_import.by is None
+    assert data_import.by_label.startswith("manage.py import_practice_data (")
 
 
 def test_the_command_refuses_a_bad_file_listing_its_problems(tmp_path, nhs_regions):

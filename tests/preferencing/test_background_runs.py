@@ -36,11 +36,14 @@ def test_a_run_is_made_in_the_background_with_its_progress_on_its_page(allocatio
 
     asked = RunRequest.objects.get()
     url = reverse("preferencing:run_request", args=[asked.pk])
-    assert response["Location"] == url and asked.status == "queued"
+    assert response["Location"] == url
+    assert asked.status == "queued"
     assert not AllocationRun.objects.exists()  # nothing yet
     page = page_text(client.get(url))
-    assert "Waiting to start" in page and "Waiting for the background worker: 0% done." in page
-    assert f'hx-get="{url}"' in page and 'hx-trigger="every 2s"' in page
+    assert "Waiting to start" in page
+    assert "Waiting for the background worker: 0% done." in page
+    assert f'hx-get="{url}"' in page
+    assert 'hx-trigger="every 2s"' in page
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     window_page = page_text(client.get(reverse("preferencing:window_detail", args=[window.pk])))
     assert f'<a href="{url}">follow its progress</a>' in window_page  # left, and come back to
@@ -48,10 +51,12 @@ def test_a_run_is_made_in_the_background_with_its_progress_on_its_page(allocatio
     run_worker()
     fragment = page_text(client.get(url, headers={"HX-Request": "true"}))
     run = AllocationRun.objects.get()
-    assert fragment.lstrip().startswith('<div id="run-request-status"') and "hx-get" not in fragment
+    assert fragment.lstrip().startswith('<div id="run-request-status"')
+    assert "hx-get" not in fragment
     assert f"Draft run {run.pk} is ready to review." in fragment
     assert f'href="{reverse("preferencing:run_detail", args=[run.pk])}"' in fragment
-    assert run.mechanism == "stable" and run.created_by == allocation.lead
+    assert run.mechanism == "stable"
+    assert run.created_by == allocation.lead
     assert "follow its progress" not in page_text(
         client.get(reverse("preferencing:window_detail", args=[window.pk]))
     )
@@ -72,7 +77,9 @@ def test_each_stage_is_saved_for_the_page_while_the_run_is_made(allocation, monk
     )
     made = services.run_request_make(request_id=asked.pk)
     assert seen == ["Working out the allocation"]
-    assert made.status == "ready" and made.percent_done == 100 and made.run.mechanism == "stable"
+    assert made.status == "ready"
+    assert made.percent_done == 100
+    assert made.run.mechanism == "stable"
     assert services.run_request_make(request_id=asked.pk).run == made.run  # a retried task makes no other
 
 
@@ -92,9 +99,11 @@ def test_a_run_that_cannot_be_made_says_why_on_its_page(
 
     asked = RunRequest.objects.get()
     assert response["Location"] == reverse("preferencing:run_request", args=[asked.pk])
-    assert asked.status == "failed" and not AllocationRun.objects.exists()
+    assert asked.status == "failed"
+    assert not AllocationRun.objects.exists()
     page = page_text(client.get(response["Location"]))
-    assert "No run was made" in page and "has no national recruitment rank: import it first" in page
+    assert "No run was made" in page
+    assert "has no national recruitment rank: import it first" in page
     assert AuditEvent.objects.filter(verb="run.failed", target_id=str(asked.pk)).exists()
 
 
@@ -124,7 +133,8 @@ def test_a_run_is_refused_at_once_while_the_window_is_open(allocation, client):
     response = client.post(
         reverse("preferencing:run_create", args=[allocation.window.pk]), {"mechanism": "stable"}
     )
-    assert response.status_code == 400 and not RunRequest.objects.exists()
+    assert response.status_code == 400
+    assert not RunRequest.objects.exists()
 
 
 def test_a_run_request_of_another_region_is_not_found(allocation, client, world):

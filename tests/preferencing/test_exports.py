@@ -80,8 +80,10 @@ def test_offer_rows_list_every_offer_in_rank_order(published):
     accepted = rows[0]
     assert accepted[6] == "Yes"  # ROT-A holds an inclusion health post
     assert accepted[7] == 1  # their first choice
-    assert isinstance(accepted[9], datetime.datetime) and accepted[9].tzinfo is None
-    assert accepted[10] is not None and rows[1][10] is None
+    assert isinstance(accepted[9], datetime.datetime)
+    assert accepted[9].tzinfo is None
+    assert accepted[10] is not None
+    assert rows[1][10] is None
 
 
 def test_tis_rows_place_each_slot_of_accepted_rotations_only(published):
@@ -191,7 +193,8 @@ def test_xlsx_reads_back_with_escaped_text_and_real_dates(published):
     assert [c.value for c in sheet[1]] == header
     assert all(c.font.bold for c in sheet[1])
     surname = sheet.cell(row=2, column=1)
-    assert surname.value == "'" + FORMULA_NAME and surname.data_type == "s"
+    assert surname.value == "'" + FORMULA_NAME
+    assert surname.data_type == "s"
     assert sheet.cell(row=2, column=4).value == 1  # the national rank stays a number
     respond_by = sheet.cell(row=2, column=10)
     assert isinstance(respond_by.value, datetime.datetime)

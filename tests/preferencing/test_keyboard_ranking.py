@@ -40,7 +40,8 @@ def test_after_add_focus_goes_just_before_the_next_add(allocation, client):
     )
     # It was the first Add: focus goes to the heading just before the Add buttons.
     [focused] = autofocused(page)
-    assert 'id="add-a-rotation"' in focused and 'tabindex="-1"' in focused
+    assert 'id="add-a-rotation"' in focused
+    assert 'tabindex="-1"' in focused
 
 
 def test_after_submitting_focus_moves_to_the_confirmation(allocation, client):
@@ -60,7 +61,8 @@ def test_enter_in_a_number_box_sets_that_number(allocation, client):
     form = page.split('<div id="ranking">', 1)[1]
     # The first submit button, which Enter presses, is the one that reads the numbers typed.
     first_button = re.search(r"<button[^>]*>", form).group(0)
-    assert 'value="enter"' in first_button and "disabled" not in first_button
+    assert 'value="enter"' in first_button
+    assert "disabled" not in first_button
 
     # Enter pressed in R3's box after typing 1 there (the browser sends the form's default button).
     posted = {"version": 1, "ranked": ["ROT-A", "R2", "R3"], "action": "enter"}

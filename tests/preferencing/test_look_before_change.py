@@ -40,20 +40,21 @@ def test_closing_early_shows_who_has_not_submitted_and_closes_only_once_confirme
 
     # The window's page leads to the question; it has no button that closes the window in one press.
     page = window_page(client, allocation)
-    assert (
-        f'<form method="get" action="{url}">' in page and f'<form method="post" action="{url}">' not in page
-    )
+    assert f'<form method="get" action="{url}">' in page
+    assert f'<form method="post" action="{url}">' not in page
 
     asked = page_text(client.get(url))
     assert "3 of 4 trainees have not submitted" in asked
     assert "1 of them has a draft, which does not count" in asked
-    assert all(trainee.full_name in asked for trainee in t[1:]) and t[0].full_name not in asked
+    assert all(trainee.full_name in asked for trainee in t[1:])
+    assert t[0].full_name not in asked
     assert "you can reopen it with a new closing date until a run is made from it" in asked
 
     not_confirmed = client.post(url)
     assert not_confirmed["Location"] == url
     window.refresh_from_db()
-    assert window.closes_at == closes and window.is_open()
+    assert window.closes_at == closes
+    assert window.is_open()
 
     closed = client.post(url, {"confirm": "yes"})
     assert closed["Location"] == reverse("preferencing:window_detail", args=[window.pk])
@@ -71,10 +72,12 @@ def test_a_closed_window_reopens_with_a_new_date_and_lists_can_change_again(allo
 
     reopened = services.window_reopen(window=window, closes_at=next_week, by=allocation.lead)
 
-    assert reopened.is_open() and reopened.closes_at == next_week
+    assert reopened.is_open()
+    assert reopened.closes_at == next_week
     submit(allocation, allocation.trainees[0], ["R3"])  # lists can change again
     event = AuditEvent.objects.get(verb="window.reopened", target_id=str(window.pk))
-    assert event.after["closes_at"] == next_week.isoformat() and event.actor == allocation.lead
+    assert event.after["closes_at"] == next_week.isoformat()
+    assert event.actor == allocation.lead
 
 
 def test_a_window_cannot_be_reopened_once_a_run_is_made_from_it(allocation, client):
@@ -94,7 +97,8 @@ def test_a_window_cannot_be_reopened_once_a_run_is_made_from_it(allocation, clie
     assert "<form" not in page.split("<main", 1)[1]  # nothing to fill in
     assert url not in window_page(client, allocation)  # the window's page no longer offers it
     refused = client.post(url, {"closes_at": timezone.localtime(SOON).strftime("%Y-%m-%dT%H:%M")})
-    assert refused.status_code == 400 and "can no longer be reopened" in page_text(refused)
+    assert refused.status_code == 400
+    assert "can no longer be reopened" in page_text(refused)
 
 
 def test_the_reopen_page_proposes_the_date_the_window_was_due_to_close(allocation, client):
@@ -106,7 +110,8 @@ def test_the_reopen_page_proposes_the_date_the_window_was_due_to_close(allocatio
     assert url in window_page(client, allocation)
 
     page = page_text(client.get(url))
-    assert f'value="{due}"' in page and "<strong>0</strong> of 4 trainees had submitted a list" in page
+    assert f'value="{due}"' in page
+    assert "<strong>0</strong> of 4 trainees had submitted a list" in page
 
     done = client.post(url, {"closes_at": due})
     assert done.status_code == 302
@@ -120,7 +125,8 @@ def test_a_reopening_date_in_the_past_is_refused(allocation, client):
     url = reverse("preferencing:window_reopen", args=[allocation.window.pk])
     yesterday = timezone.localtime() - datetime.timedelta(days=1)
     response = client.post(url, {"closes_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
-    assert response.status_code == 400 and "The new closing date must be in the future" in page_text(response)
+    assert response.status_code == 400
+    assert "The new closing date must be in the future" in page_text(response)
     assert allocation.window.has_closed()
 
 
@@ -141,9 +147,11 @@ def test_the_publish_check_names_who_is_offered_who_is_not_placed_and_the_emails
 
     assert "Emails sent at once: <strong>2</strong>" in page
     offered = section(page, "Who is offered a rotation (2)")
-    assert f"{t[0].full_name}: R2 (choice 1)" in offered and f"{t[1].full_name}: R3 (choice 2)" in offered
+    assert f"{t[0].full_name}: R2 (choice 1)" in offered
+    assert f"{t[1].full_name}: R3 (choice 2)" in offered
     not_placed = section(page, "Who is not placed (2)")
-    assert f"{t[2].full_name}: no place" in not_placed and f"{t[3].full_name}: no list" in not_placed
+    assert f"{t[2].full_name}: no place" in not_placed
+    assert f"{t[3].full_name}: no list" in not_placed
     assert not Offer.objects.exists()
 
 
@@ -165,7 +173,8 @@ def test_the_proposed_reply_deadline_publishes_at_the_first_attempt(allocation, 
     assert proposed, "the page proposes no reply deadline"
 
     checked = client.post(url, {"respond_by": proposed.group(1)})
-    assert checked.status_code == 200 and "Publish run" in page_text(checked)
+    assert checked.status_code == 200
+    assert "Publish run" in page_text(checked)
     published = client.post(url, {"respond_by": proposed.group(1), "confirm": "yes"})
     assert published.status_code == 302
     run.refresh_from_db()
@@ -206,10 +215,10 @@ def test_withdrawing_a_rotation_shows_who_ranked_it_its_offers_and_public_page_t
     page = page_text(asked)
     assert "Withdraw " + r2.name + "?" in page
     assert "4 trainees have ranked it" in page
-    assert (
-        f"{t[0].full_name}: choice 1, submitted" in page and f"{t[3].full_name}: choice 2, submitted" in page
-    )
-    assert "1 offer is held in it" in page and f"{t[0].full_name}: offered, reply due by" in page
+    assert f"{t[0].full_name}: choice 1, submitted" in page
+    assert f"{t[3].full_name}: choice 2, submitted" in page
+    assert "1 offer is held in it" in page
+    assert f"{t[0].full_name}: offered, reply due by" in page
     assert reverse("preferencing:window_detail", args=[allocation.window.pk]) + "#reallocate" in page
     assert f"The public page for {r2.scheme.name} stops listing it" in page
     assert "The reason trainees will see: “The practice has closed.”" in page
@@ -249,7 +258,8 @@ def test_places_left_never_go_below_none_and_say_what_happened(allocation, clien
     client.force_login(allocation.lead)
     places = section_after(window_page(client, allocation), "<h3>Places left</h3>")
 
-    assert "−" not in places and not re.search(r":\s*-\d", places)
+    assert "−" not in places
+    assert not re.search(r":\s*-\d", places)
     assert re.search(r"R2:\s*withdrawn, no places; 1 trainee still holds an offer in it", places)
     assert re.search(r"ROT-A:\s*none left: 1 offer held for 0 places; reallocate to move 1 trainee", places)
     assert re.search(r"R3:\s*0 of 1 left", places)

@@ -228,7 +228,9 @@ class OfferLifecycle(RuleBasedStateMachine):
     def an_upgrade_always_moves_up(self):
         for old in Offer.objects.filter(window=self.world.window, status=Offer.Status.UPGRADED):
             new = Offer.objects.filter(trainee_id=old.trainee_id, pk__gt=old.pk).order_by("pk").first()
-            assert new is not None and new.choice < old.choice and new.upgrades
+            assert new is not None
+            assert new.choice < old.choice
+            assert new.upgrades
             assert new.status != Offer.Status.OFFERED
 
     # --- helpers ---

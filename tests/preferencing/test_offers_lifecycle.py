@@ -21,6 +21,7 @@ from heft.preferencing.models import AllocationRun, Offer
 from heft.preferencing.offers import OfferError, Reply
 from heft.preferencing.problem import live_offers
 from heft.trainees.models import Placement
+from tests.pages import squeezed
 from tests.preferencing.test_services import close, submit
 
 SOON = timezone.now() + datetime.timedelta(days=7)
@@ -91,7 +92,8 @@ def test_accepting_makes_the_placements_in_the_same_transaction(starting_later):
     assert (offer.status, offer.upgrades) == ("accepted", False)
     assert placements_of(t[0]) == ["R2"]
     event = AuditEvent.objects.get(verb="offer.accepted")
-    assert event.before["status"] == "offered" and event.after == {
+    assert event.before["status"] == "offered"
+    assert event.after == {
         "status": "accepted",
         "upgrades": False,
         "rotation": "R2",
@@ -171,11 +173,14 @@ def test_the_reminder_goes_once_at_its_moment(starting_later, django_capture_on_
         assert offers.offers_remind_due(now=monday) == 1
         assert offers.offers_remind_due(now=monday + HOUR) == 0  # never twice
     offer = offer_of(t[0])
-    assert offer.reminded_at == monday and offer.status == "offered"
+    assert offer.reminded_at == monday
+    assert offer.status == "offered"
     assert AuditEvent.objects.filter(verb="offer.reminded", target_id=str(offer.pk)).count() == 1
     [email] = mail.outbox
-    assert email.to == [t[0].email] and "Reminder" in email.subject
-    assert "HEFT Hub" in email.body and "15:00 on Tuesday 11 June 2030" in email.body
+    assert email.to == [t[0].email]
+    assert "Reminder" in email.subject
+    assert "HEFT Hub" in email.body
+    assert "15:00 on Tuesday 11 June 2030" in email.body
     assert site_url_for("preferencing:offer_detail", offer.pk) in email.body
 
 
@@ -199,13 +204,15 @@ def test_an_unanswered_offer_lapses_at_the_deadline_and_not_before(
         assert offers.offers_lapse_due(now=offer.respond_by) == 1
         assert offers.offers_lapse_due(now=offer.respond_by + HOUR) == 0
     offer.refresh_from_db()
-    assert offer.status == "lapsed" and "deadline" in offer.status_reason
+    assert offer.status == "lapsed"
+    assert "deadline" in offer.status_reason
     assert offer_of(t[1]).status == "accepted"  # an answered offer never lapses
     assert services.places_left(starting_later.window)["R2"] == before + 1
     event = AuditEvent.objects.get(verb="offer.lapsed")
     assert (event.target_id, event.actor_label, event.after["status"]) == (str(offer.pk), "system", "lapsed")
     [email] = mail.outbox
-    assert email.to == [t[0].email] and "lapsed" in email.subject
+    assert email.to == [t[0].email]
+    assert "lapsed" in email.subject
     assert "HEFT Hub" in email.body
     assert site_url_for("preferencing:offer_detail", offer.pk) in email.body
 
@@ -229,7 +236,8 @@ def test_the_command_reminds_and_lapses(starting_later, capsys):
     )
     call_command("lapse_offers")
     assert "Reminded 1 unanswered offer(s); lapsed 1 past their deadline." in capsys.readouterr().out
-    assert offer_of(t[0]).status == "lapsed" and offer_of(t[1]).reminded_at is not None
+    assert offer_of(t[0]).status == "lapsed"
+    assert offer_of(t[1]).reminded_at is not None
     call_command("lapse_offers")
     assert "Reminded 0 unanswered offer(s); lapsed 0" in capsys.readouterr().out
 
@@ -272,7 +280,8 @@ def test_giving_up_before_the_start_frees_the_place_and_takes_back_placements(
     assert AuditEvent.objects.filter(verb="offer.given_up", target_id=str(offer.pk)).exists()
     assert AuditEvent.objects.filter(verb="placement.removed").count() == 1
     [email] = mail.outbox
-    assert "gave up" in email.subject and "HEFT Hub" in email.body
+    assert "gave up" in email.subject
+    assert "HEFT Hub" in email.body
     assert site_url_for("preferencing:my_rotations") in email.body
 
 
@@ -283,7 +292,8 @@ def test_a_rotation_that_has_started_cannot_be_given_up(starting_later):
     start = offers.rotation_start(offer_of(t[0]))
     with pytest.raises(OfferError, match="started"):
         offers.offer_give_up(offer=offer_of(t[0]), by=t[0].user, today=start)
-    assert offer_of(t[0]).status == "accepted" and placements_of(t[0]) == ["R2"]
+    assert offer_of(t[0]).status == "accepted"
+    assert placements_of(t[0]) == ["R2"]
     assert offers.can_give_up(offer_of(t[0]), start - datetime.timedelta(days=1))
     assert not offers.can_give_up(offer_of(t[0]), start)
 
@@ -328,11 +338,13 @@ def test_a_re_offer_run_moves_upgraders_up_in_a_cascade(starting_later, django_c
     t = starting_later.trainees
     publish_mail_before = len(mail.outbox)
     refill = cascade(starting_later, django_capture_on_commit_callbacks)
-    assert refill.assignments[str(t[1].pk)] == "R2" and refill.assignments[str(t[2].pk)] == "R3"
+    assert refill.assignments[str(t[1].pk)] == "R2"
+    assert refill.assignments[str(t[2].pk)] == "R3"
     assert str(t[0].pk) not in refill.assignments  # declined: not offered another
     for trainee, old, new in [(t[1], "R3", "R2"), (t[2], "ROT-A", "R3")]:
         upgraded = offer_of(trainee, status="upgraded")
-        assert upgraded.rotation.code == old and "moved up" in upgraded.status_reason
+        assert upgraded.rotation.code == old
+        assert "moved up" in upgraded.status_reason
         current = offer_of(trainee, status="accepted")
         assert (current.rotation.code, current.upgrades, current.choice, current.run) == (
             new,
@@ -341,7 +353,8 @@ def test_a_re_offer_run_moves_upgraders_up_in_a_cascade(starting_later, django_c
             refill,
         )
         assert placements_of(trainee) == [new]
-        assert "with upgrades" in current.explanation and old in current.explanation
+        assert "with upgrades" in current.explanation
+        assert old in current.explanation
         assert refill.explanations[str(trainee.pk)] == current.explanation  # shown on the run page
     assert offer_of(t[3]).status == "accepted"
     # ROT-A's place freed by t2 is left: nobody without a place ranked it.
@@ -354,14 +367,16 @@ def test_a_re_offer_run_moves_upgraders_up_in_a_cascade(starting_later, django_c
     assert sorted(m.to[0] for m in moved) == sorted([t[1].email, t[2].email])
     for email in moved:
         new = Offer.objects.get(trainee__email=email.to[0], status="accepted")
-        assert "HEFT Hub" in email.body and site_url_for("preferencing:offer_detail", new.pk) in email.body
+        assert "HEFT Hub" in email.body
+        assert site_url_for("preferencing:offer_detail", new.pk) in email.body
 
 
 def test_the_run_page_explains_each_move(starting_later, client):
     refill = cascade(starting_later)
     client.force_login(starting_later.lead)
-    page = client.get(reverse("preferencing:run_detail", args=[refill.pk])).content.decode()
-    assert "moved up to it" in page and "R3 (your 2nd choice)" in page
+    page = squeezed(client.get(reverse("preferencing:run_detail", args=[refill.pk])).content.decode())
+    assert "moved up to it" in page
+    assert "R3 (your 2nd choice)" in page
 
 
 def test_upgrades_serve_before_new_offers_and_never_move_down(starting_later):
@@ -439,12 +454,16 @@ def test_the_offer_page_shows_the_three_replies_and_the_deadline(starting_later,
     respond_by = datetime.datetime(2030, 6, 11, 15, tzinfo=LONDON)
     publish(starting_later, [["R2", "ROT-A"], ["R2", "R3"]], respond_by=respond_by)
     page = signed_in(client, t[1]).get(reverse("preferencing:offer_detail", args=[offer_of(t[1]).pk]))
-    text = page.content.decode()
-    assert "Accept this rotation" in text and "Accept with upgrades" in text and "Decline it" in text
-    assert "moved up to the highest one automatically" in text and "choice 1" in text
-    assert "Reply by 15:00 on Tuesday 11 June 2030" in text and "lapses" in text
+    text = squeezed(page.content.decode())
+    assert "Accept this rotation" in text
+    assert "Accept with upgrades" in text
+    assert "Decline it" in text
+    assert "moved up to the highest one automatically" in text
+    assert "choice 1" in text
+    assert "Reply by 15:00 on Tuesday 11 June 2030" in text
+    assert "lapses" in text
     first = signed_in(client, t[0]).get(reverse("preferencing:offer_detail", args=[offer_of(t[0]).pk]))
-    assert "Accept with upgrades" not in first.content.decode()  # their 1st choice: nothing higher
+    assert "Accept with upgrades" not in squeezed(first.content.decode())  # their 1st choice: nothing higher
 
 
 def test_replying_without_a_choice_shows_the_error(starting_later, client):
@@ -453,8 +472,10 @@ def test_replying_without_a_choice_shows_the_error(starting_later, client):
     url = reverse("preferencing:offer_respond", args=[offer_of(t[1]).pk])
     response = signed_in(client, t[1]).post(url, {})
     assert response.status_code == 400
-    text = response.content.decode()
-    assert "There is a problem" in text and 'href="#decision"' in text and 'id="decision"' in text
+    text = squeezed(response.content.decode())
+    assert "There is a problem" in text
+    assert 'href="#decision"' in text
+    assert 'id="decision"' in text
     assert "accept it with upgrades" in text
 
 
@@ -464,9 +485,10 @@ def test_accepting_with_upgrades_from_the_page(starting_later, client):
     offer = offer_of(t[1])
     url = reverse("preferencing:offer_respond", args=[offer.pk])
     response = signed_in(client, t[1]).post(url, {"decision": "accept_upgrades"}, follow=True)
-    text = response.content.decode()
+    text = squeezed(response.content.decode())
     assert f"You have accepted {offer.rotation.name} with upgrades." in text
-    assert "Accepted with upgrades" in text and "Give up this rotation" in text
+    assert "Accepted with upgrades" in text
+    assert "Give up this rotation" in text
     assert placements_of(t[1]) == ["R3"]
 
 
@@ -478,7 +500,8 @@ def test_a_refused_reply_is_shown_on_the_page(starting_later, client):
     response = signed_in(client, t[0]).post(
         reverse("preferencing:offer_respond", args=[offer.pk]), {"decision": "accept"}
     )
-    assert response.status_code == 409 and "deadline" in response.content.decode()
+    assert response.status_code == 409
+    assert "deadline" in squeezed(response.content.decode())
 
 
 def test_giving_up_asks_first_and_the_destructive_button_is_never_the_enter_default(starting_later, client):
@@ -487,14 +510,16 @@ def test_giving_up_asks_first_and_the_destructive_button_is_never_the_enter_defa
     reply(t[0], Reply.ACCEPT)
     offer = offer_of(t[0])
     url = reverse("preferencing:offer_give_up", args=[offer.pk])
-    page = signed_in(client, t[0]).get(url).content.decode()
-    assert "You cannot undo this" in page and "nhsuk-button--warning" in page and "No, keep it" in page
+    page = squeezed(signed_in(client, t[0]).get(url).content.decode())
+    assert "You cannot undo this" in page
+    assert "nhsuk-button--warning" in page
+    assert "No, keep it" in page
     form = page[page.index("<form") : page.index("</form>")]
     # No field to press Enter in: the button is pressed on purpose or not at all.
     assert "<input" not in form.replace('type="hidden"', "").split("csrfmiddlewaretoken")[-1]
     assert "<textarea" not in form
     response = client.post(url, follow=True)
-    assert f"You have given up {offer.rotation.name}." in response.content.decode()
+    assert f"You have given up {offer.rotation.name}." in squeezed(response.content.decode())
     assert offer_of(t[0]).status == "given_up"
     # Now there is nothing to give up: the page sends them back to the offer.
     assert client.get(url).status_code == 302
@@ -521,9 +546,9 @@ def test_my_rotations_says_what_each_offer_is_waiting_for(starting_later, client
         respond_by=datetime.datetime(2030, 6, 11, 15, tzinfo=LONDON),
     )
     reply(t[1], Reply.ACCEPT_WITH_UPGRADES)
-    text = signed_in(client, t[1]).get(reverse("preferencing:my_rotations")).content.decode()
+    text = squeezed(signed_in(client, t[1]).get(reverse("preferencing:my_rotations")).content.decode())
     assert "Accepted with upgrades" in text
-    text = signed_in(client, t[0]).get(reverse("preferencing:my_rotations")).content.decode()
+    text = squeezed(signed_in(client, t[0]).get(reverse("preferencing:my_rotations")).content.decode())
     assert "reply by 15:00 on Tuesday 11 June 2030" in text
 
 
@@ -550,8 +575,10 @@ def test_the_api_replies_with_upgrades_and_gives_up(starting_later, client):
     assert (response.json()["status"], response.json()["upgrades"]) == ("accepted", True)
     assert placements_of(t[1]) == ["R3"]
     again = api_post(client, "api:respond_to_offer", offer, {"accept": False})
-    assert again.status_code == 409 and "already accepted" in again.json()["detail"]
+    assert again.status_code == 409
+    assert "already accepted" in again.json()["detail"]
     given_up = api_post(client, "api:give_up_offer", offer)
-    assert given_up.status_code == 200 and given_up.json()["status"] == "given_up"
+    assert given_up.status_code == 200
+    assert given_up.json()["status"] == "given_up"
     assert placements_of(t[1]) == []
     assert api_post(client, "api:give_up_offer", offer).status_code == 409

@@ -77,7 +77,8 @@ def test_members_not_in_training_are_named_with_why_and_still_counted(allocation
     assert trainee_id not in made.assignments
     assert made.metrics["members"]["not_in_run"] == {trainee_id: "training interrupted"}
     counts = counts_of(made)
-    assert counts["members"] == 4 and counts["placed"] + counts["not_placed"] == 4
+    assert counts["members"] == 4
+    assert counts["placed"] + counts["not_placed"] == 4
     assert ("training interrupted", 1) in counts["reasons"]
 
 
@@ -101,7 +102,8 @@ def test_run_page_compare_page_and_publish_step_show_the_members_not_placed(allo
     compare = client.get(
         reverse("preferencing:run_compare", args=[allocation.window.pk]), {"run": [first.pk, second.pk]}
     ).content.decode()
-    assert "Not placed: no list" in compare and "Not placed: no place" in compare
+    assert "Not placed: no list" in compare
+    assert "Not placed: no place" in compare
     assert "Not placed — no place" in compare  # the trainee ranked 2 under serial dictatorship
 
 
@@ -139,7 +141,8 @@ def test_returners_join_the_window_they_return_to_rank_in_it_and_are_flagged(all
     assert allocation.window in selectors.windows_for_trainee(trainee)
     submit(allocation, trainee, ["R3"])
     rows = {row["trainee"].pk: row for row in selectors.submission_table(allocation.window)}
-    assert rows[trainee.pk]["returning"] and not rows[allocation.trainees[0].pk]["returning"]
+    assert rows[trainee.pk]["returning"]
+    assert not rows[allocation.trainees[0].pk]["returning"]
     close(allocation)
     made = run(allocation)
     assert made.assignments[str(trainee.pk)] == "R3"  # interrupted now, but returning to this window
@@ -203,12 +206,16 @@ def test_a_member_without_a_place_is_placed_by_hand_audited_and_emailed(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         offer = place(allocation, trainee, "R3")
-    assert offer.run is None and offer.status == Offer.Status.OFFERED and offer.respond_by == SOON
+    assert offer.run is None
+    assert offer.status == Offer.Status.OFFERED
+    assert offer.respond_by == SOON
     assert offer.by_hand_reason == "Joined late after a deferred start"
     assert offer.explanation == "Placed by your programme team: Joined late after a deferred start"
     event = AuditEvent.objects.get(verb="offer.placed_by_hand")
-    assert event.target_id == str(offer.pk) and event.after["rotation"] == "R3"
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [trainee.email]
+    assert event.target_id == str(offer.pk)
+    assert event.after["rotation"] == "R3"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [trainee.email]
     assert "Placed by your programme team: Joined late after a deferred start" in mail.outbox[0].body
     assert selectors.places_left(allocation.window)["R3"] == 0
 
@@ -260,13 +267,13 @@ def test_the_placing_page_checks_then_confirms(allocation, client, django_captur
     url = reverse("preferencing:place_by_hand", args=[allocation.window.pk, membership.pk])
     client.force_login(allocation.lead)
     page = client.get(url).content.decode()
-    assert "R3: " in page and 'value="R2"' not in page  # only rotations with a place left
+    assert "R3: " in page
+    assert 'value="R2"' not in page  # only rotations with a place left
     respond_by = timezone.localtime(SOON).strftime("%Y-%m-%dT%H:%M")
     data = {"rotation": "R3", "reason": "Returned from a deferral", "respond_by": respond_by}
     checked = client.post(url, data)
-    assert checked.status_code == 200 and "Placed by your programme team: Returned from a deferral" in (
-        checked.content.decode()
-    )
+    assert checked.status_code == 200
+    assert "Placed by your programme team: Returned from a deferral" in (checked.content.decode())
     assert not Offer.objects.filter(run__isnull=True).exists()
     assert client.post(url, {**data, "reason": ""}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
@@ -301,7 +308,8 @@ def test_fill_gives_places_in_national_rank_order_with_explanations(allocation):
     )
     assert "No places were left" in made.explanations[str(extra[0].pk)]
     outcome = selectors.run_outcomes(made)[str(t[1].pk)]
-    assert outcome.filled and outcome.label.endswith("(a place left)")
+    assert outcome.filled
+    assert outcome.label.endswith("(a place left)")
     services.run_publish(run=made, respond_by=SOON, by=allocation.lead)
     assert Offer.objects.get(trainee=t[1]).explanation.startswith("Placed in ")
 
@@ -316,7 +324,8 @@ def test_a_re_offer_run_fills_as_the_run_in_force_did(allocation):
     assert refill.fill_places_left
     assert refill.metrics["members"]["not_in_run"] == {str(t[0].pk): "declined their offer"}
     counts = counts_of(refill)
-    assert counts["members"] == 4 and counts["placed"] + counts["not_placed"] == 4
+    assert counts["members"] == 4
+    assert counts["placed"] + counts["not_placed"] == 4
 
 
 # --- stable, explained --------------------------------------------------------------------------------------
@@ -335,7 +344,8 @@ def test_run_and_compare_pages_say_stable_equals_serial_dictatorship_here(alloca
     compare = client.get(
         reverse("preferencing:run_compare", args=[allocation.window.pk]), {"run": [stable.pk, serial.pk]}
     ).content.decode()
-    assert message in compare and "one priority order common to every rotation" in compare
+    assert message in compare
+    assert "one priority order common to every rotation" in compare
     assert f"Run {stable.pk} (stable) and Run {serial.pk} (serial-dictatorship) give every trainee" in compare
 
 
@@ -360,9 +370,11 @@ def test_the_publish_form_proposes_the_usual_deadline_and_asks_once_more(allocat
     proposed = timezone.localtime(default_reply_by()).strftime("%Y-%m-%dT%H:%M")
     assert f'value="{proposed}"' in client.get(url).content.decode()
     checked = client.post(url, {"respond_by": proposed}).content.decode()
-    assert "Offers made: <strong>1</strong>" in checked and "Offers withdrawn: <strong>0</strong>" in checked
+    assert "Offers made: <strong>1</strong>" in checked
+    assert "Offers withdrawn: <strong>0</strong>" in checked
     assert "Members not placed: <strong>3</strong> of 4 (2 no list, 1 no place)" in checked
-    assert 'name="confirm"' in checked and made.status == AllocationRun.Status.DRAFT
+    assert 'name="confirm"' in checked
+    assert made.status == AllocationRun.Status.DRAFT
     assert client.post(url, {"respond_by": proposed, "confirm": "yes"}).status_code == 302
     made.refresh_from_db()
     assert made.status == AllocationRun.Status.PUBLISHED

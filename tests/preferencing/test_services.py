@@ -118,11 +118,13 @@ def test_serial_dictatorship_run_and_publish(allocation, django_capture_on_commi
         str(t[2].pk): "ROT-A",
         str(t[3].pk): None,
     }
-    assert run.input_snapshot["version"] == 1 and run.engine_version
+    assert run.input_snapshot["version"] == 1
+    assert run.engine_version
     with django_capture_on_commit_callbacks(execute=True):
         services.run_publish(run=run, respond_by=SOON, by=allocation.lead)
     run.refresh_from_db()
-    assert run.status == AllocationRun.Status.PUBLISHED and run.published_by == allocation.lead
+    assert run.status == AllocationRun.Status.PUBLISHED
+    assert run.published_by == allocation.lead
     assert Offer.objects.filter(status="offered").count() == 3
     assert len(mail.outbox) == 3
     assert Offer.objects.get(trainee=t[2]).choice == 2

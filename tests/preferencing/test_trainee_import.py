@@ -104,7 +104,8 @@ def test_csv_creates_trainees_memberships_and_sign_ins_with_audit(world):
     assert membership.heft_mode == ProgrammeMembership.HeftMode.ROTATION
     assert Trainee.objects.get(gmc_number="9500002").memberships.get().heft_mode == "none"
     user = trainee.user
-    assert user.email == "import1@example.org" and not user.has_usable_password()
+    assert user.email == "import1@example.org"
+    assert not user.has_usable_password()
     assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE).exists()
     events = AuditEvent.objects.filter(actor=world.user("national_admin"))
     assert sorted(events.values_list("verb", flat=True)) == sorted(
@@ -189,7 +190,8 @@ def test_reimporting_the_same_file_changes_nothing(world):
     summary = run(world, data)
     assert (summary.trainees.unchanged, summary.memberships.unchanged) == (2, 2)
     assert (summary.trainees.created, summary.trainees.updated, summary.memberships.updated) == (0, 0, 0)
-    assert summary.changes == [] and summary.sign_ins_created == 0
+    assert summary.changes == []
+    assert summary.sign_ins_created == 0
     assert "Nothing changed" in str(summary)
     assert AuditEvent.objects.count() == events
     assert User.objects.filter(email__startswith="import").count() == 2
@@ -268,7 +270,8 @@ def test_each_new_trainee_is_emailed_an_invitation_once(world, django_capture_on
     assert all(m.subject == "Set up your HEFT Hub sign-in" for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         again = run(world, data)
-    assert again.invitations_sent == 0 and len(mail.outbox) == 2, "importing the same file sends none"
+    assert again.invitations_sent == 0, "importing the same file sends none"
+    assert len(mail.outbox) == 2, "importing the same file sends none"
     assert Invitation.objects.count() == 2
 
 
@@ -312,7 +315,8 @@ def test_the_import_page_says_how_many_were_invited(world, client_for):
 def test_latin1_is_refused_not_guessed(world):
     data = csv_bytes([person(1), person(2, Forenames="Renée")], encoding="latin-1")
     [error] = rejected(world, data)
-    assert error.row == 3 and "UTF-8" in error.message
+    assert error.row == 3
+    assert "UTF-8" in error.message
 
 
 @pytest.mark.parametrize(
@@ -493,7 +497,8 @@ def test_rows_for_other_schemes_are_listed_and_nothing_is_written_until_agreed(w
         (5, "Scheme B", "Not one of the schemes you manage"),
     ]
     assert found.rows_to_import == 2
-    assert not imported_trainees() and AuditEvent.objects.count() == events
+    assert not imported_trainees()
+    assert AuditEvent.objects.count() == events
 
 
 def test_agreeing_to_leave_them_out_imports_the_rest_with_audit(world):
@@ -508,7 +513,8 @@ def test_agreeing_to_leave_them_out_imports_the_rest_with_audit(world):
     assert [s.row for s in summary.skipped] == [3, 5]
     assert "4 rows read, 2 of them for other schemes and left out. Trainees: 2 new" in str(summary)
     imported = AuditEvent.objects.filter(verb="membership.imported")
-    assert imported.count() == 2 and {e.actor_id for e in imported} == {world.user("regional_lead").pk}
+    assert imported.count() == 2
+    assert {e.actor_id for e in imported} == {world.user("regional_lead").pk}
 
 
 def test_agreement_to_other_rows_is_asked_again(world):
@@ -551,7 +557,8 @@ def test_the_page_previews_the_rows_left_out_and_imports_the_rest_on_confirming(
     assert "Left out, for schemes you do not manage: rows 3, 5." in page_text(done)
     assert imported_trainees() == {"9500001", "9500003"}
     again = lead.post(url, {"upload": token})  # the same confirmation twice imports once
-    assert again.status_code == 400 and "no longer waiting to be imported" in page_text(again)
+    assert again.status_code == 400
+    assert "no longer waiting to be imported" in page_text(again)
 
 
 def test_leaving_the_preview_imports_nothing(world, client_for):

@@ -21,7 +21,8 @@ def test_ranking_page_shows_rotations_and_caveats(allocation, client):
     client.force_login(allocation.trainees[0].user)
     body = client.get(rank_url(allocation)).content.decode()
     assert "We cannot guarantee the specific HEFT rotation" in body
-    assert "R2" in body and "ROT-A" in body
+    assert "R2" in body
+    assert "ROT-A" in body
     assert "HEFT" in body
 
 
@@ -48,7 +49,8 @@ def test_htmx_request_gets_only_the_ranking_block(allocation, client):
     response = client.post(rank_url(allocation), {"version": 0, "action": "add:R3"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     # The block itself, and the announcement for the live region that stays in the page (out of band).
-    assert '<div id="ranking">' in body and "<html" not in body
+    assert '<div id="ranking">' in body
+    assert "<html" not in body
     announcement = "R3 added at number 1. Not submitted yet."
     assert f'<span hx-swap-oob="innerHTML:#ranking-status">{announcement}</span>' in body
 
@@ -94,11 +96,13 @@ def test_staff_run_compare_publish_and_export(allocation, client, django_capture
     chart = client.get(
         reverse("preferencing:run_compare_chart", args=[allocation.window.pk]), {"run": [r.pk for r in runs]}
     )
-    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    assert chart["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in chart.content
     respond_by = timezone.localtime(SOON).strftime("%Y-%m-%dT%H:%M")
     run_url = reverse("preferencing:run_detail", args=[runs[0].pk])
     checked = client.post(run_url, {"respond_by": respond_by})  # first the numbers, to confirm
-    assert checked.status_code == 200 and "Offers made: <strong>3</strong>" in checked.content.decode()
+    assert checked.status_code == 200
+    assert "Offers made: <strong>3</strong>" in checked.content.decode()
     assert not Offer.objects.exists()
     published = client.post(run_url, {"respond_by": respond_by, "confirm": "yes"})
     assert published.status_code == 302
@@ -108,7 +112,8 @@ def test_staff_run_compare_publish_and_export(allocation, client, django_capture
             "preferencing:window_export", kwargs={"pk": allocation.window.pk, "what": "offers", "fmt": "csv"}
         )
     )
-    assert export.status_code == 200 and "attachment" in export["Content-Disposition"]
+    assert export.status_code == 200
+    assert "attachment" in export["Content-Disposition"]
 
 
 def test_trainee_accepts_an_offer(allocation, client):

@@ -88,7 +88,8 @@ def test_backup_and_restore_lose_nothing(sample, fresh_database, tmp_path, capsy
     tables = before["tables"]
     assert len(tables) > 60
     filled = [name for name, table in tables.items() if table["rows"]]
-    assert len(filled) > 50 and sum(t["rows"] for t in tables.values()) > 2500
+    assert len(filled) > 50
+    assert sum(t["rows"] for t in tables.values()) > 2500
     assert json.loads(manifest_path(path).read_text())["tables"] == tables
 
 

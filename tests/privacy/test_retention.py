@@ -107,7 +107,8 @@ def test_approval_anonymises_the_trainee(old_records, world):
     trainee.refresh_from_db()
     assert trainee.email == f"trainee-{trainee.pk}@{ANONYMISED_DOMAIN}"
     assert (trainee.forenames, trainee.surname, trainee.phone) == ("Erased", f"trainee {trainee.pk}", "")
-    assert trainee.gmc_number.startswith("X") and len(trainee.gmc_number) == 7
+    assert trainee.gmc_number.startswith("X")
+    assert len(trainee.gmc_number) == 7
     assert trainee.user is None
     assert not get_user_model().objects.filter(pk=user_pk).exists()
     assert not Reflection.objects.filter(trainee=trainee).exists()
@@ -116,7 +117,8 @@ def test_approval_anonymises_the_trainee(old_records, world):
     # The training history stays for the programme's figures.
     assert Placement.objects.filter(membership__trainee=trainee).exists()
     assert Attendance.objects.filter(trainee=trainee).count() == attendance_before
-    assert counts["trainee record"] == 1 and counts["sign-in account"] == 1
+    assert counts["trainee record"] == 1
+    assert counts["sign-in account"] == 1
     event = AuditEvent.objects.get(verb="retention.anonymised")
     assert event.actor == admin
     text = json.dumps([event.target_type, event.target_id, event.before, event.after])

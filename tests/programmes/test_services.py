@@ -93,7 +93,8 @@ def test_another_schemes_post_cannot_be_changed_or_taken(world):
             post=other, values={"notes": "mine now", "scheme": world.scheme_a}, by=world.user("scheme_admin")
         )
     other.refresh_from_db()
-    assert other.scheme == world.scheme_b and other.notes == ""
+    assert other.scheme == world.scheme_b
+    assert other.notes == ""
 
 
 def test_a_post_number_is_unique(world):
@@ -211,7 +212,8 @@ def test_a_new_rotation_is_saved_with_its_slots_and_audited(world, posts):
         (5, "ST3", 24, 12),
     ]
     event = events("rotation.created").get()
-    assert event.actor == lead and event.before is None
+    assert event.actor == lead
+    assert event.before is None
     assert [s["post"] for s in event.after["slots"]] == [
         posts[k].pk for k in ("paeds", "gp", "prison", "paeds", "gp")
     ]
@@ -234,7 +236,8 @@ def test_overlapping_posts_are_refused_with_the_reason(world, posts):
     with pytest.raises(ValidationError) as refused:
         rotation_save(values=rotation_values(world), slots=slots, by=world.user("national_admin"))
     (message,) = refused.value.message_dict["slots"]
-    assert message.startswith("Months 7–12: ") and "overlap" in message
+    assert message.startswith("Months 7–12: ")
+    assert "overlap" in message
     assert not Rotation.objects.filter(code="SCHEME-A-2027-08-01").exists()
     assert not AuditEvent.objects.exists()
 
@@ -305,7 +308,8 @@ def test_the_suggested_code_is_the_next_free_number_of_the_scheme_and_intake(wor
 def test_a_long_scheme_code_is_shortened_to_fit(world):
     scheme = f.SchemeFactory(code="a-scheme-with-a-very-long-code-indeed-x", region=world.region_a)
     code = next_rotation_code(scheme, "2027-08")
-    assert len(code) <= 40 and code.endswith("-2027-08-01")
+    assert len(code) <= 40
+    assert code.endswith("-2027-08-01")
 
 
 # --- copying an intake --------------------------------------------------------------------------------------

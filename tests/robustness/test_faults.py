@@ -104,7 +104,8 @@ def test_losing_the_database_mid_save_gives_the_error_page_and_writes_nothing(wo
     assert any(_inserts_into(s, earlier_write) for s in statements), "after the first write"
     assert response.status_code == 500
     page = response.content.decode()
-    assert ERROR_PAGE in page and "Nothing you sent was half-saved" in page
+    assert ERROR_PAGE in page
+    assert "Nothing you sent was half-saved" in page
     assert PreferenceList.objects.count() == 0
     assert Preference.objects.count() == 0
     assert not AuditEvent.objects.filter(verb__startswith="preferences.").exists()
@@ -273,11 +274,13 @@ def test_a_receipt_is_queued_in_the_saves_own_transaction_and_rolls_back_with_it
         # Queued before the commit, in the same transaction: a crash after the commit cannot lose it.
         assert len(receipts()) == 1
         transaction.set_rollback(True)  # the change does not happen, so neither does its email
-    assert receipts() == [] and not PreferenceList.objects.filter(window=window).exists()
+    assert receipts() == []
+    assert not PreferenceList.objects.filter(window=window).exists()
 
     save()
     [queued] = receipts()
-    assert queued.status == "READY" and PreferenceList.objects.get(window=window).version == 1
+    assert queued.status == "READY"
+    assert PreferenceList.objects.get(window=window).version == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -307,7 +310,8 @@ def test_a_failed_task_is_retried_later_and_admins_see_the_failure(
     assert listing.status_code == 200
     assert "send_preference_receipt" in listing.content.decode()
     failure = admin.get(task_page(first)).content.decode()
-    assert "SMTPDataError" in failure and "Mail system unavailable" in failure  # the traceback: why
+    assert "SMTPDataError" in failure
+    assert "Mail system unavailable" in failure  # the traceback: why
     retry_page = admin.get(task_page(retry)).content.decode()
     assert "&quot;attempt&quot;: 2" in retry_page
 
@@ -316,7 +320,8 @@ def test_a_failed_task_is_retried_later_and_admins_see_the_failure(
     run_worker()
     assert [(r.status, attempt_of(r)) for r in receipts()] == [("FAILED", 1), ("SUCCESSFUL", 2)]
     [(recipients, content)] = smtp_server.received()
-    assert recipients == [world.trainee_a.email] and "preferences were received" in content
+    assert recipients == [world.trainee_a.email]
+    assert "preferences were received" in content
     plist.refresh_from_db()
     assert plist.status == PreferenceList.Status.SUBMITTED
 

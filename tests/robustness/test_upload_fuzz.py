@@ -342,7 +342,8 @@ def any_source_broken(draw) -> tuple[str, bytes]:
 def assert_import_refused(data_import: DataImport, before: str) -> None:
     data_import.refresh_from_db()
     assert data_import.status == DataImport.Status.REFUSED, (data_import.status, data_import.problems)
-    assert data_import.problem_count >= 1 and all(p["message"].strip() for p in data_import.problems)
+    assert data_import.problem_count >= 1
+    assert all(p["message"].strip() for p in data_import.problems)
     assert data_state() == before, "nothing is written"
 
 
@@ -373,7 +374,8 @@ def test_the_import_page_refuses_a_malformed_file_whole(upload, loaded, client):
     data_import = DataImport.objects.latest("pk")
     assert_import_refused(data_import, before)
     page = client.get(response.url)
-    assert page.status_code == 200 and "refused" in page.content.decode().lower()
+    assert page.status_code == 200
+    assert "refused" in page.content.decode().lower()
 
 
 @st.composite

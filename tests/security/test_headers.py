@@ -41,7 +41,8 @@ def test_the_admin_site_is_not_stored(client_for):
     client = client_for(ADMIN_ALLOWED[0])
     for name in ["admin:index", *ADMIN_LISTS]:
         response = client.get(reverse(name))
-        assert response.status_code == 200 and not_stored(response), name
+        assert response.status_code == 200, name
+        assert not_stored(response), name
 
 
 def test_api_answers_are_not_stored_whoever_asks(world, client):
@@ -60,12 +61,14 @@ def test_public_answers_to_anonymous_visitors_keep_their_caching(world, client):
     """The rule is about personal data: the public calendar stays cacheable for everyone it is public to."""
     response = client.get(reverse("teaching:feed_national"))
     assert response.status_code == 200
-    assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert "no-store" not in response["Cache-Control"]
 
 
 def test_the_same_public_page_is_not_stored_once_signed_in(world, client_for):
     response = client_for("trainee").get(reverse("teaching:feed_national"))
-    assert response.status_code == 200 and not_stored(response)
+    assert response.status_code == 200
+    assert not_stored(response)
 
 
 # --- the security headers, as production sends them --------------------------------------------------------
@@ -104,7 +107,8 @@ def test_pages_carry_every_security_header(role, production_security_settings, c
     nonce = re.search(r"'nonce-([^']+)'", csp["script-src"]).group(1)
     scripts = re.findall(r"<script\b[^>]*>", response.content.decode())
     inline = [s for s in scripts if "src=" not in s]
-    assert inline and all(f'nonce="{nonce}"' in s for s in inline)
+    assert inline
+    assert all(f'nonce="{nonce}"' in s for s in inline)
 
 
 def test_the_csp_nonce_changes_with_every_response(db):

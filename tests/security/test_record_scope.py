@@ -673,4 +673,5 @@ def test_a_trainee_sees_only_their_own_preferences_and_reflections(records, clie
     mine = client.get(reverse("api:get_my_preferences", kwargs={"window_id": r.window_a.pk})).json()
     assert (mine["rotations"], mine["status"]) == ([], "none")
     page = client.get(reflection)
-    assert page.status_code == 200 and "private thoughts" not in page.content.decode()
+    assert page.status_code == 200
+    assert "private thoughts" not in page.content.decode()

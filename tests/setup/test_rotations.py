@@ -10,6 +10,7 @@ from django.urls import reverse
 from heft.audit.models import AuditEvent
 from heft.programmes.models import PostCategory, Rotation
 from tests import factories as f
+from tests.pages import squeezed
 
 NATIONAL, REGIONAL, TPD = "national_admin", "regional_lead", "scheme_admin"
 NOT_PROGRAMME_TEAMS = ("educator", "mentor", "trainee")
@@ -68,7 +69,7 @@ def new_url(scheme="scheme-a", intake="2027-08") -> str:
 
 def problems_of(response, status=400) -> str:
     assert response.status_code == status, response.status_code
-    body = response.content.decode()
+    body = squeezed(response.content.decode())
     assert 'class="nhsuk-error-summary"' in body
     return body
 
@@ -78,11 +79,12 @@ def problems_of(response, status=400) -> str:
 
 def test_a_new_rotation_starts_with_its_scheme_and_intake(world, client_for):
     client = client_for(TPD)
-    start = client.get(NEW).content.decode()
-    assert "Build a rotation" in start and 'name="intake"' in start
+    start = squeezed(client.get(NEW).content.decode())
+    assert "Build a rotation" in start
+    assert 'name="intake"' in start
     bad = client.get(NEW, {"scheme": "scheme-a", "intake": "August"})
-    assert "Enter the intake as year and month, for example 2027-08" in bad.content.decode()
-    builder = client.get(new_url()).content.decode()
+    assert "Enter the intake as year and month, for example 2027-08" in squeezed(bad.content.decode())
+    builder = squeezed(client.get(new_url()).content.decode())
     assert "Scheme A · intake 2027-08" in builder
     assert "Leave it blank to use SCHEME-A-2027-08-01" in builder
 
@@ -135,7 +137,8 @@ def test_a_code_in_use_is_refused(world, client_for, posts):
 def test_an_overlap_is_refused_with_the_reason(world, client_for, posts):
     rows = [("ST1", 1, 12, posts["gp"]), ("ST1", 7, 6, posts["paeds"]), ("ST2", 13, 24, posts["gp"])]
     body = problems_of(client_for(TPD).post(new_url(), builder_data(rows)))
-    assert "Months 7–12: GP practice at" in body and "overlap. Posts held at the same time" in body
+    assert "Months 7–12: GP practice at" in body
+    assert "overlap. Posts held at the same time" in body
     assert 'href="#id_slot-0-post"' in body  # the summary links to the first post it is about
     assert not Rotation.objects.filter(intake="2027-08").exists()
     assert not AuditEvent.objects.exists()
@@ -154,7 +157,7 @@ def test_a_rotation_with_warnings_is_saved_and_says_so(world, client_for, posts)
     rows = [("ST2", 1, 4, posts["prison"])]  # the wrong year, a short innovative post, months with no post
     client = client_for(TPD)
     response = client.post(new_url(), builder_data(rows), follow=True)
-    body = response.content.decode()
+    body = squeezed(response.content.decode())
     assert Rotation.objects.filter(code="SCHEME-A-2027-08-01").exists()
     assert "Rotation SCHEME-A-2027-08-01 saved, with 3 warnings to look at below." in body
     assert (
@@ -195,7 +198,7 @@ def test_check_shows_the_timeline_and_checks_and_saves_nothing(world, client_for
     rows = [("ST1", 1, 6, posts["prison"]), ("ST1", 7, 6, posts["gp"])]
     response = client_for(TPD).post(new_url(), builder_data(rows, action="check", name=""))
     assert response.status_code == 200
-    body = response.content.decode()
+    body = squeezed(response.content.decode())
     assert "No problems to fix: it can be saved. 1 warning. It counts as HEFT." in body
     assert "Months 13–36 have no post." in body
     assert "ST1: Prisons at HMP Example is an innovative post." in body
@@ -220,15 +223,16 @@ def test_htmx_checks_answer_with_the_checks_panel_alone(world, client_for, posts
         new_url(), builder_data(rows, action="check"), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "<html" not in body and body.count('id="rotation-checks"') == 1
+    body = squeezed(response.content.decode())
+    assert "<html" not in body
+    assert body.count('id="rotation-checks"') == 1
     assert 'hx-swap-oob="innerHTML:#rotation-checks-status">Checked. No problems to fix' in body
 
 
 def test_add_another_post_adds_a_row_starting_where_the_last_ends(world, client_for, posts):
     rows = [("ST1", 1, 6, posts["prison"]), ("ST1", 7, 6, posts["gp"])]
     response = client_for(TPD).post(new_url(), builder_data(rows, action="add"))
-    body = response.content.decode()
+    body = squeezed(response.content.decode())
     assert response.status_code == 200
     assert 'name="rows" value="3"' in body
     assert 'name="slot-2-start_month" type="text" value="13"' in body
@@ -239,14 +243,15 @@ def test_add_another_post_adds_a_row_starting_where_the_last_ends(world, client_
 
 def test_remove_takes_the_row_out(world, client_for, posts):
     rows = [("ST1", 1, 6, posts["prison"]), ("ST1", 7, 6, posts["gp"]), ("ST2", 13, 6, posts["paeds"])]
-    body = client_for(TPD).post(new_url(), builder_data(rows, action="remove:1")).content.decode()
+    body = squeezed(client_for(TPD).post(new_url(), builder_data(rows, action="remove:1")).content.decode())
     assert 'name="rows" value="2"' in body
-    assert 'name="slot-1-post"' in body and f'<option value="{posts["paeds"].pk}" selected>' in body
+    assert 'name="slot-1-post"' in body
+    assert f'<option value="{posts["paeds"].pk}" selected>' in body
     assert f'<option value="{posts["gp"].pk}" selected>' not in body
 
 
 def test_the_first_button_checks_so_enter_saves_nothing(world, client_for, posts):
-    body = client_for(TPD).get(new_url()).content.decode()
+    body = squeezed(client_for(TPD).get(new_url()).content.decode())
     form = body.split('id="rotation-form"', 1)[1]
     first = form.split("<button", 1)[1].split(">", 1)[0]
     assert 'value="check"' in first
@@ -257,8 +262,9 @@ def test_the_first_button_checks_so_enter_saves_nothing(world, client_for, posts
 
 def test_a_change_is_saved_and_audited(world, client_for, posts):
     client = client_for(REGIONAL)
-    form = client.get(reverse("setup:rotation_edit", args=["ROT-A"])).content.decode()
-    assert 'value="ROT-A"' in form and "change its availability" in form
+    form = squeezed(client.get(reverse("setup:rotation_edit", args=["ROT-A"])).content.decode())
+    assert 'value="ROT-A"' in form
+    assert "change its availability" in form
     data = builder_data(three_years(posts), code="ROT-A", capacity="4")
     response = client.post(reverse("setup:rotation_edit", args=["ROT-A"]), data)
     assert response.status_code == 302
@@ -296,12 +302,13 @@ def test_an_absent_rotation_is_404(world, client_for):
 
 def test_the_rotation_page_shows_managers_the_checks_and_the_way_to_change_it(world, client_for):
     url = reverse("programmes:rotation_detail", args=["ROT-A"])
-    managed = client_for(TPD).get(url).content.decode()
+    managed = squeezed(client_for(TPD).get(url).content.decode())
     assert reverse("setup:rotation_edit", args=["ROT-A"]) in managed
     assert "It counts as a HEFT rotation because:" in managed
     assert "Months 7–36 have no post." in managed
-    seen = client_for("trainee").get(url).content.decode()
-    assert reverse("setup:rotation_edit", args=["ROT-A"]) not in seen and "Months 7–36" not in seen
+    seen = squeezed(client_for("trainee").get(url).content.decode())
+    assert reverse("setup:rotation_edit", args=["ROT-A"]) not in seen
+    assert "Months 7–36" not in seen
 
 
 # --- the yearly copy ----------------------------------------------------------------------------------------
@@ -323,9 +330,10 @@ CHOICE = {"scheme": "scheme-a", "from_intake": "2026-08", "to_intake": "2027-08"
 
 def test_the_copy_page_previews_each_rotation_and_its_new_code(world, client_for, intake_2026):
     client = client_for(TPD)
-    first = client.get(COPY).content.decode()
-    assert '<option value="2026-08" selected>2026-08</option>' in first and 'value="2027-08"' in first
-    body = client.get(COPY, CHOICE).content.decode()
+    first = squeezed(client.get(COPY).content.decode())
+    assert '<option value="2026-08" selected>2026-08</option>' in first
+    assert 'value="2027-08"' in first
+    body = squeezed(client.get(COPY, CHOICE).content.decode())
     for code in ["ROT-A-2027-08", "SCHEME-A-2027-08-01", "SCHEME-A-2027-08-02"]:
         assert code in body
     assert "Copy 2 rotations to 2027-08" in body
@@ -336,7 +344,7 @@ def test_the_copy_page_previews_each_rotation_and_its_new_code(world, client_for
 def test_copying_makes_the_rotations_links_to_each_and_is_audited(world, client_for, intake_2026):
     response = client_for(REGIONAL).post(COPY, CHOICE)
     assert response.status_code == 200
-    body = response.content.decode()
+    body = squeezed(response.content.decode())
     assert "2 rotations were copied to the 2027-08 intake." in body
     for code in ["ROT-A-2027-08", "SCHEME-A-2027-08-01"]:
         rotation = Rotation.objects.get(code=code)
@@ -353,10 +361,10 @@ def test_copying_again_adds_only_what_is_missing(world, client_for, intake_2026)
     client = client_for(TPD)
     client.post(COPY, CHOICE)
     Rotation.objects.get(code="ROT-A-2027-08").delete()
-    again = client.post(COPY, CHOICE).content.decode()
+    again = squeezed(client.post(COPY, CHOICE).content.decode())
     assert "1 rotation was copied to the 2027-08 intake." in again
     assert Rotation.objects.filter(intake="2027-08").count() == 2
-    nothing = client.post(COPY, CHOICE).content.decode()
+    nothing = squeezed(client.post(COPY, CHOICE).content.decode())
     assert "Nothing was copied" in nothing
     assert AuditEvent.objects.filter(verb="rotation.created").count() == 3
 
@@ -364,7 +372,7 @@ def test_copying_again_adds_only_what_is_missing(world, client_for, intake_2026)
 def test_copying_to_the_same_intake_is_refused(world, client_for, intake_2026):
     response = client_for(TPD).post(COPY, CHOICE | {"to_intake": "2026-08"})
     assert response.status_code == 400
-    assert "Choose an intake other than the one copied from" in response.content.decode()
+    assert "Choose an intake other than the one copied from" in squeezed(response.content.decode())
     assert not AuditEvent.objects.exists()
 
 

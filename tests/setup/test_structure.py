@@ -58,9 +58,12 @@ def test_national_admins_see_every_part_in_the_order_it_is_set_up(world, client_
     assert [body.index(f">{heading}</h2>") for heading in order] == sorted(
         body.index(f">{heading}</h2>") for heading in order
     )
-    assert world.region_a.name in body and world.region_b.name in body
-    assert world.scheme_a.name in body and world.scheme_b.name in body
-    assert reverse("setup:region_new") in body and reverse("setup:scheme_new") in body
+    assert world.region_a.name in body
+    assert world.region_b.name in body
+    assert world.scheme_a.name in body
+    assert world.scheme_b.name in body
+    assert reverse("setup:region_new") in body
+    assert reverse("setup:scheme_new") in body
     assert "Manage the post catalogue" in body
 
 
@@ -68,19 +71,24 @@ def test_a_regional_lead_sees_their_region_and_its_schemes_only(world, client_fo
     world.region_a.contact_email = "heft.region-a@example.org"
     world.region_a.save()
     body = page(client_for(REGIONAL), "setup:home")
-    assert "Region A: public details" in body and "heft.region-a@example.org" in body
+    assert "Region A: public details" in body
+    assert "heft.region-a@example.org" in body
     assert reverse("setup:region_edit", args=["region-a"]) in body
-    assert world.scheme_a.name in body and world.scheme_b.name not in body
+    assert world.scheme_a.name in body
+    assert world.scheme_b.name not in body
     assert reverse("setup:scheme_edit", args=["scheme-a"]) in body
     assert reverse("setup:scheme_new") in body
-    assert reverse("setup:region_new") not in body and "See the post catalogue" in body
+    assert reverse("setup:region_new") not in body
+    assert "See the post catalogue" in body
 
 
 def test_a_scheme_administrator_sees_their_schemes_set_up_without_changing_it(world, client_for):
     f.SchemeFactory(region=world.region_a, name="Neighbouring Scheme")
     body = page(client_for(TPD), "setup:home")
-    assert world.scheme_a.name in body and "Neighbouring Scheme" not in body
-    assert "August 2026" in body and "Not decided" in body
+    assert world.scheme_a.name in body
+    assert "Neighbouring Scheme" not in body
+    assert "August 2026" in body
+    assert "Not decided" in body
     assert "1 of 1 rotation holds an innovative post; 0 a Deep End practice." in body
     assert reverse("setup:scheme_intakes", args=["scheme-a"]) in body
     assert reverse("setup:scheme_edit", args=["scheme-a"]) not in body
@@ -105,7 +113,8 @@ def test_an_empty_installation_says_where_to_start(db, client):
     give_totp(admin)
     client.force_login(admin)
     body = page(client, "setup:home")
-    assert "No regions yet." in body and "Create the first region" in body
+    assert "No regions yet." in body
+    assert "Create the first region" in body
     assert "No schemes yet. Create a region first" in body
     assert "No regions yet." in page(client, "setup:region_list")
 
@@ -118,7 +127,8 @@ REGION = {"code": "north-east", "name": "North East", "summary": "HEFT in the No
 def test_a_national_admin_creates_a_region_audited(world, client_for):
     response = post(client_for(NATIONAL), "setup:region_new", data=REGION)
     region = Region.objects.get(code="north-east")
-    assert response.status_code == 302 and region.name == "North East"
+    assert response.status_code == 302
+    assert region.name == "North East"
     assert audited("region.created", region).after["summary"] == "HEFT in the North East."
 
 
@@ -158,7 +168,9 @@ CONTACTS = {
 def test_a_regional_lead_changes_only_their_regions_public_details(world, client_for):
     client = client_for(REGIONAL)
     form = page(client, "setup:region_edit", "region-a")
-    assert 'name="contact_email"' in form and 'name="code"' not in form and 'name="name"' not in form
+    assert 'name="contact_email"' in form
+    assert 'name="code"' not in form
+    assert 'name="name"' not in form
     response = post(
         client, "setup:region_edit", "region-a", data={**CONTACTS, "code": "hijacked", "name": "X"}
     )
@@ -194,7 +206,8 @@ def test_others_cannot_change_a_region(world, client_for, role, status):
 def test_the_regions_list_shows_who_may_change_what(world, client_for):
     School.objects.create(region=world.region_a, name="Fictional Severn")
     body = page(client_for(NATIONAL), "setup:region_list")
-    assert "Fictional Severn" in body and reverse("setup:school_new", args=["region-b"]) in body
+    assert "Fictional Severn" in body
+    assert reverse("setup:school_new", args=["region-b"]) in body
     lead = page(client_for(REGIONAL), "setup:region_list")
     assert reverse("setup:region_edit", args=["region-a"]) in lead
     assert reverse("setup:region_edit", args=["region-b"]) not in lead
@@ -254,7 +267,8 @@ def scheme_data(world, **changes) -> dict:
 def test_a_regional_lead_sets_up_a_scheme_with_its_school_and_localities(world, client_for, severn):
     client = client_for(REGIONAL)
     form = page(client, "setup:scheme_new")
-    assert "Severn" in form and world.region_b.name not in form
+    assert "Severn" in form
+    assert world.region_b.name not in form
     response = post(client, "setup:scheme_new", data=scheme_data(world, school=severn.pk))
     scheme = TrainingScheme.objects.get(code="fictional-bristol")
     assert response.url == reverse("setup:scheme_intakes", args=["fictional-bristol"])
@@ -339,7 +353,8 @@ def test_the_intakes_page_shows_the_decision_with_the_hints_beside_it(world, cli
     f.SlotFactory(rotation__scheme=world.scheme_a, rotation__intake="2026-08", post__category=hospital)
     SchemeIntake.objects.create(scheme=world.scheme_a, intake="2026-08", offers_heft=True)
     body = page(client_for(TPD), "setup:scheme_intakes", "scheme-a")
-    assert "August 2026" in body and "Offers HEFT" in body
+    assert "August 2026" in body
+    assert "Offers HEFT" in body
     assert "1 of 2 rotations holds an innovative post; 1 a Deep End practice." in body
 
 
@@ -349,7 +364,8 @@ def test_a_scheme_administrator_sets_the_heft_offer_for_a_new_intake_audited(wor
     response = post(client, "setup:scheme_intakes", "scheme-a", data=data)
     assert response.status_code == 302
     decision = SchemeIntake.objects.get(scheme=world.scheme_a, intake="2027-08")
-    assert decision.offers_heft and decision.note == "Two rotations in inclusion health."
+    assert decision.offers_heft
+    assert decision.note == "Two rotations in inclusion health."
     assert audited("scheme.heft_offer_set", decision).after["offers_heft"] is True
     body = page(client, "setup:scheme_intakes", "scheme-a")
     assert "Saved: Scheme A offers HEFT for the August 2027 intake." in body
@@ -360,7 +376,9 @@ def test_changing_an_intakes_decision_starts_from_the_one_made(world, client_for
     SchemeIntake.objects.create(scheme=world.scheme_a, intake="2026-08", offers_heft=True, note="Old note")
     client = client_for(REGIONAL)
     form = page(client, "setup:scheme_intakes", "scheme-a", intake="2026-08")
-    assert 'value="2026-08"' in form and 'value="yes" checked' in form and "Old note</textarea>" in form
+    assert 'value="2026-08"' in form
+    assert 'value="yes" checked' in form
+    assert "Old note</textarea>" in form
     data = {"intake": "2026-08", "offers_heft": "no", "note": ""}
     assert post(client, "setup:scheme_intakes", "scheme-a", data=data).status_code == 302
     assert not SchemeIntake.objects.get(scheme=world.scheme_a, intake="2026-08").offers_heft
@@ -410,7 +428,9 @@ def test_the_hubs_intakes_are_the_programmes_own_reading(world):
 def test_programme_teams_read_the_post_catalogue(world, client_for, role):
     body = page(client_for(role), "setup:category_list")
     # The reference catalogue ships with every installation (programmes' data migration).
-    assert "Innovative posts" in body and "Inclusion health" in body and "Migrant health" in body
+    assert "Innovative posts" in body
+    assert "Inclusion health" in body
+    assert "Migrant health" in body
     assert (reverse("setup:category_new") in body) == (role == NATIONAL)
 
 
@@ -439,7 +459,8 @@ def test_a_national_admin_extends_the_catalogue_audited(world, client_for):
     subtype_data = {"code": "rough-sleeping", "name": "Rough sleeping"}
     assert post(client, "setup:subtype_new", category.pk, data=subtype_data).status_code == 302
     subtype = PostSubtype.objects.get(code="rough-sleeping")
-    assert subtype.category == category and audited("subtype.created", subtype)
+    assert subtype.category == category
+    assert audited("subtype.created", subtype)
     data = {"code": "rough-sleeping", "name": "People sleeping rough"}
     assert post(client, "setup:subtype_edit", subtype.pk, data=data).status_code == 302
     assert audited("subtype.changed", subtype).after["name"] == "People sleeping rough"
@@ -520,7 +541,8 @@ def test_a_schemes_public_page_shows_each_intakes_decision_with_the_hints(world,
     SchemeIntake.objects.create(scheme=world.scheme_a, intake="2027-08", offers_heft=True)
     body = client.get(url).content.decode()
     # The decision is the team's: the hints sit beside it, even where they point the other way.
-    assert "This scheme does not offer HEFT for the August 2026 intake." in body and "Posts changed." in body
+    assert "This scheme does not offer HEFT for the August 2026 intake." in body
+    assert "Posts changed." in body
     assert "1 holds an innovative post" in body
     assert "This scheme offers HEFT rotations for the August 2027 intake." in body
     assert "No rotations are published for this intake yet." in body

@@ -229,7 +229,8 @@ def test_post_numbers_are_matched_in_any_case_and_never_renamed(world, admin, he
     )
     assert [c.key for c in summary.updated] == [held["ih"].pk]
     held["ih"].refresh_from_db()
-    assert held["ih"].post_number == "HELD/IH/1" and held["ih"].subtype.name == "Homelessness"
+    assert held["ih"].post_number == "HELD/IH/1"
+    assert held["ih"].subtype.name == "Homelessness"
 
 
 def test_a_column_left_out_leaves_its_values_alone(world, admin, held):
@@ -258,7 +259,8 @@ def test_a_column_left_out_leaves_its_values_alone(world, admin, held):
 def test_latin1_is_refused_not_guessed(world, admin):
     data = posts_csv([post(1), post(2, Site="Fictional Café")], encoding="latin-1")
     [error] = rejected(posts_upload, data, admin)
-    assert error.row == 3 and "UTF-8" in error.message
+    assert error.row == 3
+    assert "UTF-8" in error.message
 
 
 @pytest.mark.parametrize(
@@ -274,7 +276,8 @@ def test_latin1_is_refused_not_guessed(world, admin):
 )
 def test_unreadable_files_are_refused(world, admin, data, words):
     [error] = rejected(posts_upload, data, admin)
-    assert words in error.message and error.row == FILE_ROW
+    assert words in error.message
+    assert error.row == FILE_ROW
 
 
 def test_utf16_is_refused(world, admin):
@@ -294,7 +297,8 @@ def test_the_rotations_file_uploaded_as_posts_is_refused_as_the_other_template(w
 
 def test_the_posts_file_uploaded_as_rotations_is_refused_as_the_other_template(world, admin):
     [error] = rejected(rotations_upload, posts_csv([post(1)]), admin)
-    assert "headings of the posts template" in error.message and error.row == FILE_ROW
+    assert "headings of the posts template" in error.message
+    assert error.row == FILE_ROW
 
 
 def test_missing_columns_are_named_and_the_rows_still_checked(world, admin):
@@ -410,7 +414,8 @@ def test_a_post_held_in_another_scheme_cannot_be_taken_over(world, held):
 @pytest.mark.parametrize("role", ["educator", "mentor", "trainee"])
 def test_roles_without_manage_programmes_can_write_to_no_scheme(world, role):
     [error] = rejected(posts_upload, posts_csv([post(1)]), world.user(role))
-    assert error.column == "Scheme" and "You do not manage Scheme A" in error.message
+    assert error.column == "Scheme"
+    assert "You do not manage Scheme A" in error.message
 
 
 def test_the_services_refusals_are_collected_row_by_row_and_nothing_is_kept(world, admin, monkeypatch):
@@ -600,7 +605,8 @@ def test_a_rotation_held_in_another_scheme_is_refused(world, held):
 def test_the_rotations_example_rows_are_refused(world, admin, held):
     rows = [slot("EXAMPLE-2027-01", "ST1", 1, 6, "EXAMPLE/GP/001"), slot("ROT-1", "ST1", 1, 6, "HELD/IH/1")]
     [error] = rejected(rotations_upload, rotations_csv(rows), admin)
-    assert (error.row, error.column) == (2, "Rotation code") and "example row" in error.message
+    assert (error.row, error.column) == (2, "Rotation code")
+    assert "example row" in error.message
 
 
 def test_missing_rotation_columns_are_named(world, admin, held):
@@ -651,7 +657,8 @@ def test_the_templates_download_with_their_headings_and_examples(world, client_f
         assert response["Content-Disposition"] == f'attachment; filename="heft-{kind}-template.{fmt}"'
         rows = read_template(response.content, fmt)
         assert rows[0] == header
-        assert len(rows) == 3 and all(row[0].startswith("EXAMPLE") for row in rows[1:])
+        assert len(rows) == 3
+        assert all(row[0].startswith("EXAMPLE") for row in rows[1:])
         assert all("scheme-a" in row for row in rows[1:]), "the examples name the uploader's scheme"
 
 
@@ -660,7 +667,8 @@ def test_a_template_uploaded_as_it_is_is_refused_and_filled_in_is_accepted(world
     for kind, upload in (("posts", posts_upload), ("rotations", rotations_upload)):
         content = uploads.upload_template(kind=kind, fmt=fmt, by=admin)
         errors = rejected(upload, content, admin, filename=f"template.{fmt}")
-        assert {e.row for e in errors} == {2, 3} and all("example row" in e.message for e in errors)
+        assert {e.row for e in errors} == {2, 3}
+        assert all("example row" in e.message for e in errors)
         filled = fill_in(content, fmt, kind, world)
         summary = upload(data=filled, filename=f"filled.{fmt}", by=admin)
         assert len(summary.created) == (2 if kind == "posts" else 1)
@@ -767,12 +775,14 @@ def test_a_refused_upload_lists_every_problem_by_row_and_saves_nothing(world, cl
     rows = [post(1, Scheme="scheme-b"), post(2, WTE="2", Category="astrology"), post(3)]
     before = counts()
     response = upload_file(client, "posts", posts_csv(rows))
-    assert response.status_code == 400 and counts() == before
+    assert response.status_code == 400
+    assert counts() == before
     text = page_text(response)
     assert "The posts file was not uploaded" in text
     assert "3 problems found, in 2 rows." in text
     assert "<strong>Scheme:</strong> You do not manage Scheme B" in text
-    assert "<strong>WTE:</strong>" in text and "<strong>Category:</strong>" in text
+    assert "<strong>WTE:</strong>" in text
+    assert "<strong>Category:</strong>" in text
     assert '<dt class="nhsuk-summary-list__key">Row 3</dt>' in text
 
 
@@ -790,12 +800,14 @@ def test_no_file_is_an_error_on_the_form(world, client_for):
     response = client_for("national_admin").post(reverse("setup:upload_posts"))
     assert response.status_code == 400
     text = page_text(response)
-    assert "Choose the posts file to upload." in text and 'href="#id_posts-file"' in text
+    assert "Choose the posts file to upload." in text
+    assert 'href="#id_posts-file"' in text
 
 
 def test_an_empty_file_is_an_error_on_the_form(world, client_for):
     response = upload_file(client_for("national_admin"), "rotations", b"")
-    assert response.status_code == 400 and "The file is empty." in page_text(response)
+    assert response.status_code == 400
+    assert "The file is empty." in page_text(response)
 
 
 def test_the_upload_addresses_send_a_get_to_the_page(world, client_for):
@@ -859,5 +871,6 @@ def test_a_malformed_posts_file_is_refused_whole(upload, world):
     before = counts()
     with pytest.raises(ImportRejected) as refused:
         posts_upload(data=data, filename=name, by=world.user("regional_lead"))
-    assert refused.value.errors and all(str(e).strip() for e in refused.value.errors)
+    assert refused.value.errors
+    assert all(str(e).strip() for e in refused.value.errors)
     assert counts() == before

@@ -20,15 +20,18 @@ def test_a_trainee_lists_only_their_published_sessions(client_for, world, teachi
     mine = [teaching.past, teaching.now, teaching.future, teaching.regional_a, teaching.conference]
     assert [i["id"] for i in items] == [s.pk for s in sorted(mine, key=lambda s: s.start)]
     now = next(i for i in items if i["id"] == teaching.now.pk)
-    assert now["uid"] == teaching.now.ical_uid and now["online_link"] == "https://meet.heft.invalid/now"
+    assert now["uid"] == teaching.now.ical_uid
+    assert now["online_link"] == "https://meet.heft.invalid/now"
     assert get(client_for("trainee"), "sessions", kind="regional")["count"] == 1
 
 
 def test_staff_see_the_sessions_in_their_scope_including_drafts_they_plan(client_for, world, teaching):
     lead_ids = {i["id"] for i in get(client_for("regional_lead"), "sessions", limit=100)["items"]}
-    assert teaching.draft.pk in lead_ids and teaching.regional_b.pk not in lead_ids
+    assert teaching.draft.pk in lead_ids
+    assert teaching.regional_b.pk not in lead_ids
     educator_ids = {i["id"] for i in get(client_for("educator"), "sessions")["items"]}
-    assert teaching.draft.pk not in educator_ids and teaching.regional_a.pk in educator_ids
+    assert teaching.draft.pk not in educator_ids
+    assert teaching.regional_a.pk in educator_ids
     assert client_for("trainee").get(f"/api/v1/teaching/sessions/{teaching.regional_b.pk}").status_code == 404
 
 
@@ -40,11 +43,13 @@ def test_check_in_through_the_api(client_for, world, teaching):
     client = client_for("trainee")
     url = f"/api/v1/teaching/sessions/{teaching.now.pk}/check-in"
     wrong = client.post(url, json.dumps({"code": "NOPE"}), content_type="application/json")
-    assert wrong.status_code == 400 and "not right" in wrong.json()["detail"]
+    assert wrong.status_code == 400
+    assert "not right" in wrong.json()["detail"]
     right = client.post(
         url, json.dumps({"code": teaching.now.check_in_code}), content_type="application/json"
     )
-    assert right.status_code == 200 and right.json()["status"] == "attended"
+    assert right.status_code == 200
+    assert right.json()["status"] == "attended"
     assert get(client, "attendance/me")["items"][0]["session"] == teaching.now.pk
     other = f"/api/v1/teaching/sessions/{teaching.regional_b.pk}/check-in"
     assert client.post(other, json.dumps({"code": "X"}), content_type="application/json").status_code == 404

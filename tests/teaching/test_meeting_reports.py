@@ -59,7 +59,8 @@ def test_the_sample_reads_the_same_in_every_encoding(data):
     assert report.started == "3/11/27, 1:55:02 PM"
     assert {p.email: p.seconds for p in report.participants} == SAMPLE_PEOPLE
     zoe = next(p for p in report.participants if p.email.startswith("zoe"))
-    assert zoe.name == "Zoë Fictional" and zoe.duration == "2 h"
+    assert zoe.name == "Zoë Fictional"
+    assert zoe.duration == "2 h"
 
 
 def test_emails_are_lower_case_and_the_activity_section_is_not_counted_twice():
@@ -91,10 +92,12 @@ def test_the_older_layout_with_a_row_per_join():
         "tom.sample@example.org\tAttendee\t\n"
     )
     report = read_report(as_teams_writes_it(text))
-    assert report.title == "Regional session" and report.started == "15/03/2027, 14:00:00"
+    assert report.title == "Regional session"
+    assert report.started == "15/03/2027, 14:00:00"
     priya, tom = report.participants
     assert priya.email == "priya.example@example.org"  # from the UPN when the Email column is empty
-    assert priya.seconds == 110 * 60 and priya.left == "15/03/2027, 16:00:00"
+    assert priya.seconds == 110 * 60
+    assert priya.left == "15/03/2027, 16:00:00"
     assert tom.seconds == 117 * 60
 
 

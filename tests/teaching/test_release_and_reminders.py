@@ -34,14 +34,13 @@ def test_the_notice_lists_the_coming_sessions_of_the_current_placement(
 ):
     page = client_for("trainee").get(reverse("teaching:release_notice")).content.decode()
     assert "Release from training for HEFT teaching" in page
-    assert (
-        escape(teaching.now.title) in page
-        and teaching.future.title in page
-        and teaching.regional_a.title in page
-    )
+    assert escape(teaching.now.title) in page
+    assert teaching.future.title in page
+    assert teaching.regional_a.title in page
     assert teaching.past.title not in page  # over
     assert teaching.conference.title not in page  # after the placement ends
-    assert teaching.regional_b.title not in page and teaching.draft.title not in page
+    assert teaching.regional_b.title not in page
+    assert teaching.draft.title not in page
     assert "heft-no-print" in page  # the form is left off the printout
 
 
@@ -49,17 +48,21 @@ def test_emailing_the_notice_on_demand(client_for, world, teaching, placement, m
     response = client_for("trainee").post(reverse("teaching:release_notice"), SUPERVISOR)
     assert response.status_code == 302
     (message,) = mailoutbox
-    assert message.to == ["supervisor@example.org"] and message.cc == [world.trainee_a.email]
+    assert message.to == ["supervisor@example.org"]
+    assert message.cc == [world.trainee_a.email]
     assert world.trainee_a.full_name in message.subject
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and "Dear Dr Ada Example" in html and teaching.future.title in html
+    assert mimetype == "text/html"
+    assert "Dear Dr Ada Example" in html
+    assert teaching.future.title in html
     name, content, _ = message.attachments[0]
     assert name == "release-sessions.ics"
     assert {e["uid"] for e in icalendar_events(content)} == {
         s.ical_uid for s in (teaching.now, teaching.future, teaching.regional_a)
     }
     notice = ReleaseNotice.objects.get()
-    assert notice.placement == placement and len(notice.sessions) == 3
+    assert notice.placement == placement
+    assert len(notice.sessions) == 3
     assert PlacementSupervisor.objects.get(placement=placement).email == "supervisor@example.org"
     assert AuditEvent.objects.get(verb="release_notice.sent").after["to"] == "supervisor@example.org"
     # Next time the supervisor is filled in.
@@ -81,7 +84,8 @@ def test_a_failed_send_keeps_nothing(client_for, teaching, placement, settings):
     response = client_for("trainee").post(reverse("teaching:release_notice"), SUPERVISOR)
     assert response.status_code == 400
     assert "could not be sent" in response.content.decode()
-    assert not ReleaseNotice.objects.exists() and not PlacementSupervisor.objects.exists()
+    assert not ReleaseNotice.objects.exists()
+    assert not PlacementSupervisor.objects.exists()
     assert not AuditEvent.objects.filter(verb="release_notice.sent").exists()
 
 
@@ -89,7 +93,8 @@ def test_bad_supervisor_details_are_refused(client_for, teaching, placement, mai
     response = client_for("trainee").post(
         reverse("teaching:release_notice"), {"supervisor_name": "", "supervisor_email": "nope"}
     )
-    assert response.status_code == 400 and not mailoutbox
+    assert response.status_code == 400
+    assert not mailoutbox
 
 
 # --- reminders --------------------------------------------------------------------------------------------
@@ -109,7 +114,8 @@ def test_reminders_go_to_each_trainee_once_with_the_invitation(world, teaching, 
     assert message.subject == f"Reminder: {teaching.regional_a.title}"
     assert "https://meet.heft.invalid/regional-a" in message.body
     name, content, mimetype = message.attachments[0]
-    assert name == "invitation.ics" and "method=PUBLISH" in mimetype
+    assert name == "invitation.ics"
+    assert "method=PUBLISH" in mimetype
     (event,) = icalendar_events(content)
     assert event["uid"] == teaching.regional_a.ical_uid
     assert ReminderSent.objects.count() == 2
@@ -126,7 +132,8 @@ def test_no_reminders_for_cancelled_or_draft_sessions(teaching, mailoutbox):
     teaching.draft.save()
     teaching.regional_b.status = "cancelled"
     teaching.regional_b.save()
-    assert reminders_send_due() == 0 and not mailoutbox
+    assert reminders_send_due() == 0
+    assert not mailoutbox
 
 
 def test_the_command_queues_the_reminders(teaching, capsys):

@@ -13,7 +13,7 @@ from heft.teaching.models import PlacementSupervisor, ReleaseNotice, ReleaseNoti
 from heft.teaching.release_selectors import release_overview
 from heft.teaching.release_services import release_notices_queue
 from tests import factories as f
-from tests.pages import page_text
+from tests.pages import page_text, squeezed
 
 DAY = datetime.timedelta(days=1)
 
@@ -89,18 +89,23 @@ def test_each_placement_with_coming_sessions_and_its_supervisor(world, teaching,
 def test_the_page_for_a_lead_and_for_the_whole_country(client_for, world, teaching, placements):
     page = page_text(client_for("regional_lead").get(notices_url(teaching)))
     assert "3 placements coincide with the 5 coming sessions" in page
-    assert "Dr Cleo Clinical" in page and "The placement's clinical supervisor" in page
-    assert "Typed with an earlier notice" in page and "Dr Bo Bee" not in page
-    assert "'s supervisor gets it" in page and "Release from training for HEFT teaching" in page
+    assert "Dr Cleo Clinical" in page
+    assert "The placement's clinical supervisor" in page
+    assert "Typed with an earlier notice" in page
+    assert "Dr Bo Bee" not in page
+    assert "'s supervisor gets it" in page
+    assert "Release from training for HEFT teaching" in page
     preview = page_text(
         client_for("regional_lead").get(notices_url(teaching, preview=placements["first"].pk))
     )
     assert f"The notice as {world.trainee_a.full_name}'s supervisor gets it" in preview
-    assert "Dear Dr Cleo Clinical," in preview and teaching.regional_a.title in preview
+    assert "Dear Dr Cleo Clinical," in preview
+    assert teaching.regional_a.title in preview
     admin = client_for("national_admin")
     assert "Dr Bo Bee" in page_text(admin.get(notices_url(teaching)))
     only_b = page_text(admin.get(notices_url(teaching, region=world.region_b.code)))
-    assert "Dr Bo Bee" in only_b and "Dr Cleo Clinical" not in only_b
+    assert "Dr Bo Bee" in only_b
+    assert "Dr Cleo Clinical" not in only_b
 
 
 def test_a_trainee_in_scope_with_no_placement_is_named(client_for, world, teaching, placements):
@@ -118,30 +123,35 @@ def test_review_then_send_as_a_batch_in_the_background(
     review = client.post(notices_url(teaching), {"placements": chosen, "action": "review"})
     assert review.status_code == 200
     page = page_text(review)
-    assert "Send 2 release notices?" in page and "to Dr Tia Typed (tia.typed@example.org), 4 sessions" in page
-    assert not ReleaseNotice.objects.exists() and not mailoutbox
+    assert "Send 2 release notices?" in page
+    assert "to Dr Tia Typed (tia.typed@example.org), 4 sessions" in page
+    assert not ReleaseNotice.objects.exists()
+    assert not mailoutbox
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(notices_url(teaching), {"placements": chosen, "action": "send"})
     batch = ReleaseNoticeBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "teaching:release_batch", kwargs={"pk": batch.pk}
-    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("teaching:release_batch", kwargs={"pk": batch.pk})
     assert sorted(m.to[0] for m in mailoutbox) == ["cleo.clinical@example.org", "tia.typed@example.org"]
     cleo = next(m for m in mailoutbox if m.to == ["cleo.clinical@example.org"])
-    assert cleo.cc == [world.trainee_a.email] and "HEFT Hub" in cleo.body
+    assert cleo.cc == [world.trainee_a.email]
+    assert "HEFT Hub" in cleo.body
     assert teaching.regional_a.title in cleo.alternatives[0][0]
     notices = ReleaseNotice.objects.filter(batch=batch)
     assert {(n.status, n.sent_by) for n in notices} == {("sent", world.user("regional_lead"))}
     assert all(n.sent_at for n in notices)
     assert AuditEvent.objects.get(verb="release_notices.queued").after["notices"] == 2
     sent = AuditEvent.objects.filter(verb="release_notice.sent")
-    assert sent.count() == 2 and {e.actor for e in sent} == {world.user("regional_lead")}
+    assert sent.count() == 2
+    assert {e.actor for e in sent} == {world.user("regional_lead")}
 
     batch_page = page_text(client.get(response["Location"]))
-    assert "Finished: 2 of 2 sent." in batch_page and "hx-get" not in batch_page
+    assert "Finished: 2 of 2 sent." in batch_page
+    assert "hx-get" not in batch_page
     page = page_text(client.get(notices_url(teaching)))
-    assert "Sent from this page" in page and "2 sent" in page
+    assert "Sent from this page" in page
+    assert "2 sent" in page
     assert page.count(">Sent</strong>") == 2
 
 
@@ -153,17 +163,18 @@ def test_the_selection_starts_with_the_notices_needed(client_for, world, teachin
         by=world.user("regional_lead"),
     )
     ReleaseNotice.objects.update(status="sent", sent_at=timezone.now())
-    html = client_for("regional_lead").get(notices_url(teaching)).content.decode()
+    html = squeezed(client_for("regional_lead").get(notices_url(teaching)).content.decode())
     assert f'value="{placements["first"].pk}" >' in html  # sent: not ticked
     assert f'value="{placements["a2"].pk}" checked' in html
-    everyone = client_for("regional_lead").get(notices_url(teaching, select="all")).content.decode()
+    everyone = squeezed(client_for("regional_lead").get(notices_url(teaching, select="all")).content.decode())
     assert f'value="{placements["first"].pk}" checked' in everyone
 
     teaching.future.start += datetime.timedelta(hours=1)  # the sessions changed since the notice
     teaching.future.end += datetime.timedelta(hours=1)
     teaching.future.save()
-    html = client_for("regional_lead").get(notices_url(teaching)).content.decode()
-    assert "Sessions changed since" in html and f'value="{placements["first"].pk}" checked' in html
+    html = squeezed(client_for("regional_lead").get(notices_url(teaching)).content.decode())
+    assert "Sessions changed since" in html
+    assert f'value="{placements["first"].pk}" checked' in html
 
 
 def test_a_notice_that_cannot_be_sent_is_marked_and_the_rest_go(
@@ -182,12 +193,14 @@ def test_a_notice_that_cannot_be_sent_is_marked_and_the_rest_go(
         placements["second"].pk: "sent",
     }
     failed = ReleaseNotice.objects.get(status="failed")
-    assert failed.error == "SMTPRecipientsRefused" and failed.sent_at is None
+    assert failed.error == "SMTPRecipientsRefused"
+    assert failed.sent_at is None
     assert AuditEvent.objects.get(verb="release_notice.failed").after["to"] == "nobody@unreachable.invalid"
     batch_page = page_text(client.get(reverse("teaching:release_batch", kwargs={"pk": failed.batch_id})))
     assert "Finished: 2 of 3 sent, 1 could not be sent." in batch_page
-    html = client.get(notices_url(teaching)).content.decode()
-    assert "Could not be sent" in html and f'value="{placements["a2"].pk}" checked' in html
+    html = squeezed(client.get(notices_url(teaching)).content.decode())
+    assert "Could not be sent" in html
+    assert f'value="{placements["a2"].pk}" checked' in html
 
 
 def test_a_batch_in_progress_polls_with_htmx(client_for, world, teaching, placements):
@@ -200,9 +213,12 @@ def test_a_batch_in_progress_polls_with_htmx(client_for, world, teaching, placem
     client = client_for("regional_lead")
     url = reverse("teaching:release_batch", kwargs={"pk": batch.pk})
     page = page_text(client.get(url))
-    assert "Sending: 0 of 1 done." in page and f'hx-get="{url}"' in page and "You can leave it" in page
-    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert partial.lstrip().startswith('<div id="batch-status"') and "<html" not in partial
+    assert "Sending: 0 of 1 done." in page
+    assert f'hx-get="{url}"' in page
+    assert "You can leave it" in page
+    partial = squeezed(client.get(url, headers={"HX-Request": "true"}).content.decode())
+    assert partial.lstrip().startswith('<div id="batch-status"')
+    assert "<html" not in partial
 
 
 def test_a_lead_corrects_the_supervisor_and_the_correction_is_kept(
@@ -211,10 +227,12 @@ def test_a_lead_corrects_the_supervisor_and_the_correction_is_kept(
     client = client_for("regional_lead")
     url = supervisor_url(teaching, placements["first"])
     form = page_text(client.get(url))
-    assert 'value="Dr Cleo Clinical"' in form and "names its clinical supervisor, Dr Cleo Clinical" in form
+    assert 'value="Dr Cleo Clinical"' in form
+    assert "names its clinical supervisor, Dr Cleo Clinical" in form
     assert client.post(url, {"supervisor_name": "", "supervisor_email": "nope"}).status_code == 400
     response = client.post(url, {"supervisor_name": "Dr Nia New", "supervisor_email": "nia.new@example.org"})
-    assert response.status_code == 302 and response["Location"] == notices_url(teaching)
+    assert response.status_code == 302
+    assert response["Location"] == notices_url(teaching)
     record = PlacementSupervisor.objects.get(placement=placements["first"])
     assert (record.name, record.email, record.corrects_placement) == (
         "Dr Nia New",
@@ -229,7 +247,8 @@ def test_a_lead_corrects_the_supervisor_and_the_correction_is_kept(
     }
     assert event.actor == world.user("regional_lead")
     page = page_text(client.get(notices_url(teaching)))
-    assert "Dr Nia New" in page and "Corrected by the programme team" in page
+    assert "Dr Nia New" in page
+    assert "Corrected by the programme team" in page
     # The trainee's own page fills it in too.
     trainee_page = page_text(client_for("trainee").get(reverse("teaching:release_notice")))
     assert 'value="nia.new@example.org"' in trainee_page
@@ -248,7 +267,8 @@ def test_a_placement_without_a_supervisor_is_added_before_sending(client_for, wo
     page = page_text(client.get(notices_url(teaching)))
     assert "No supervisor yet" in page
     response = client.post(notices_url(teaching), {"placements": [placements["a2"].pk], "action": "send"})
-    assert response.status_code == 400 and not ReleaseNotice.objects.exists()
+    assert response.status_code == 400
+    assert not ReleaseNotice.objects.exists()
     url = supervisor_url(teaching, placements["a2"])
     client.post(url, {"supervisor_name": "Dr Ana Added", "supervisor_email": "ana.added@example.org"})
     record = PlacementSupervisor.objects.get(placement=placements["a2"])
@@ -259,7 +279,8 @@ def test_the_scope_holds(client_for, world, teaching, placements):
     lead = client_for("regional_lead")
     assert lead.get(supervisor_url(teaching, placements["b"])).status_code == 404
     response = lead.post(notices_url(teaching), {"placements": [placements["b"].pk], "action": "send"})
-    assert response.status_code == 400 and not ReleaseNotice.objects.exists()
+    assert response.status_code == 400
+    assert not ReleaseNotice.objects.exists()
     batch = release_notices_queue(
         year=teaching.year, region=None, placement_ids=[placements["b"].pk], by=world.user("national_admin")
     )
@@ -273,7 +294,8 @@ def test_one_trainees_notice_is_filled_in_from_the_placement(
     client_for, world, teaching, placements, mailoutbox
 ):
     page = page_text(client_for("trainee").get(reverse("teaching:release_notice")))
-    assert 'value="Dr Cleo Clinical"' in page and "the placement's clinical supervisor" in page
+    assert 'value="Dr Cleo Clinical"' in page
+    assert "the placement's clinical supervisor" in page
     client_for("trainee").post(
         reverse("teaching:release_notice"),
         {"supervisor_name": "Dr Cleo Clinical", "supervisor_email": "cleo.clinical@example.org"},
@@ -283,7 +305,8 @@ def test_one_trainees_notice_is_filled_in_from_the_placement(
         placement=placements["first"]
     ).exists()  # nothing to correct
     notice = ReleaseNotice.objects.get()
-    assert (notice.status, notice.batch) == ("sent", None) and notice.sent_at
+    assert (notice.status, notice.batch) == ("sent", None)
+    assert notice.sent_at
 
 
 def test_the_overview_takes_a_few_queries_however_many_trainees(

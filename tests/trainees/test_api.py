@@ -59,15 +59,18 @@ def test_a_trainee_applies_and_the_programme_team_decides(world, lead, client_fo
     body = {"wte": "0.8", "start_date": "2027-08-05", "reason": "category_1"}
     applied = client_for("trainee").post(url, body, content_type="application/json")
     assert applied.status_code == 201, applied.content
-    assert applied.json()["status"] == "applied" and applied.json()["flags"] == []
+    assert applied.json()["status"] == "applied"
+    assert applied.json()["flags"] == []
     change = applied.json()["id"]
     lead = client_for("regional_lead")
     changes = f"{BASE}/{world.trainee_a.pk}/ltft-changes"
     approved = lead.post(f"{changes}/{change}/approve", {"note": ""}, content_type="application/json")
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
     assert approved.json()["approved_at"]
     again = lead.post(f"{changes}/{change}/decline", {"note": "Too late"}, content_type="application/json")
-    assert again.status_code == 400 and "already approved" in again.json()["detail"]
+    assert again.status_code == 400
+    assert "already approved" in again.json()["detail"]
     assert lead.get(f"{BASE}/{world.trainee_a.pk}/cct-estimate").json()["cct"] == "2030-02-03"
 
 
@@ -93,11 +96,11 @@ def test_a_decline_needs_its_note(world, client_for):
     url = f"{BASE}/{world.trainee_a.pk}/ltft-changes/{change}/decline"
     lead = client_for("regional_lead")
     refused = lead.post(url, {"note": " "}, content_type="application/json")
-    assert refused.status_code == 400 and "Say why it is declined" in refused.json()["detail"]
+    assert refused.status_code == 400
+    assert "Say why it is declined" in refused.json()["detail"]
     declined = lead.post(url, {"note": "Not this rotation."}, content_type="application/json")
-    assert (
-        declined.json()["status"] == "declined" and declined.json()["decision_note"] == "Not this rotation."
-    )
+    assert declined.json()["status"] == "declined"
+    assert declined.json()["decision_note"] == "Not this rotation."
 
 
 def test_the_cct_estimate_says_how_it_was_worked_out(world, lead):
@@ -107,8 +110,11 @@ def test_the_cct_estimate_says_how_it_was_worked_out(world, lead):
         content_type="application/json",
     )
     data = lead.get(f"{BASE}/{world.trainee_a2.pk}/cct-estimate").json()
-    assert data["cct"] == "2030-02-03" and data["stored"] == "2030-02-03" and data["is_estimate"] is True
-    assert data["review"] is False and data["training_year"] == "ST1"
+    assert data["cct"] == "2030-02-03"
+    assert data["stored"] == "2030-02-03"
+    assert data["is_estimate"] is True
+    assert data["review"] is False
+    assert data["training_year"] == "ST1"
     assert data["steps"][1].startswith("From 5 August 2027, less than full time at 80%")
     assert data["curriculum"]["gp_months_minimum"] == 12
 

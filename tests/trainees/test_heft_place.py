@@ -168,8 +168,10 @@ def test_keeping_the_place_is_audited_and_emailed(
     assert heft_rotation.status == Offer.Status.ACCEPTED
     assert heft_place_risk(fresh(oopt)) is None  # decided
     (email,) = mail.outbox
-    assert email.subject == "Your HEFT place is kept" and email.to == [world.trainee_a.email]
-    assert "Why: Back before the post ends." in email.body and "HEFT Hub" in email.body
+    assert email.subject == "Your HEFT place is kept"
+    assert email.to == [world.trainee_a.email]
+    assert "Why: Back before the post ends." in email.body
+    assert "HEFT Hub" in email.body
     assert "/trainees/me/" in email.body
 
 
@@ -188,7 +190,8 @@ def test_releasing_the_place_withdraws_offers_flags_the_trainee_and_emails_them(
     made = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"interruption.heft_place_released", "offer.withdrawn", "membership.heft_place_released"} <= made
     (email,) = mail.outbox
-    assert email.subject == "Your HEFT place was released" and "Why: A year away." in email.body
+    assert email.subject == "Your HEFT place was released"
+    assert "Why: A year away." in email.body
     with pytest.raises(ValidationError, match="already released"):
         services.heft_place_decide(interruption=oopt, decision="kept", reason="Changed our minds.", by=lead)
 
@@ -208,20 +211,24 @@ def test_the_record_and_the_list_show_the_place_at_risk_and_the_team_decides(
     oopt = record(world, world.user("scheme_admin"), "OOPT", D(2027, 3, 1), D(2027, 4, 30))
     detail = reverse("trainees:trainee_detail", args=[world.trainee_a.pk])
     body = page_text(client.get(detail))
-    assert "HEFT place at risk" in body and "It overlaps the HEFT post Inclusion health" in body
+    assert "HEFT place at risk" in body
+    assert "It overlaps the HEFT post Inclusion health" in body
     listed = page_text(client.get(reverse("trainees:trainee_list"), {"show": "heft_place_at_risk"}))
-    assert world.trainee_a.surname in listed and world.trainee_a2.surname not in listed
+    assert world.trainee_a.surname in listed
+    assert world.trainee_a2.surname not in listed
     assert "1 trainee" in listed
 
     url = reverse("trainees:heft_place_decide", args=[world.trainee_a.pk, oopt.pk])
     prefix = f"heft-place-{oopt.pk}"
     refused = client.post(url, {f"{prefix}-decision": "kept"})
-    assert refused.status_code == 400 and "There is a problem" in page_text(refused)
+    assert refused.status_code == 400
+    assert "There is a problem" in page_text(refused)
     assert f'href="#id_{prefix}-reason"' in page_text(refused)
     kept = client.post(url, {f"{prefix}-decision": "kept", f"{prefix}-reason": "Short OOPT, agreed."})
     assert kept.status_code == 302
     body = page_text(client.get(detail))
-    assert f'id="heft-place-{oopt.pk}"' not in body and "Kept" in body
+    assert f'id="heft-place-{oopt.pk}"' not in body
+    assert "Kept" in body
     listed = page_text(client.get(reverse("trainees:trainee_list"), {"show": "heft_place_at_risk"}))
     assert world.trainee_a.surname not in listed
 
@@ -229,7 +236,8 @@ def test_the_record_and_the_list_show_the_place_at_risk_and_the_team_decides(
 def test_the_trainee_sees_that_their_team_will_decide_but_no_form(world, client_for, heft_rotation):
     record(world, world.user("scheme_admin"), "OOPT", D(2027, 3, 1), D(2027, 4, 30))
     body = page_text(client_for("trainee").get(reverse("trainees:me")))
-    assert "HEFT place at risk" in body and "Your programme team will decide whether to keep it" in body
+    assert "HEFT place at risk" in body
+    assert "Your programme team will decide whether to keep it" in body
     assert 'name="heft-place-' not in body  # no decision form
 
 
@@ -255,7 +263,8 @@ def test_the_api_decides_the_heft_place(world, client_for, heft_rotation):
     url = f"{base}/{oopt.pk}/heft-place"
     response = client.post(url, {"decision": "kept", "reason": "Agreed."}, content_type="application/json")
     assert response.status_code == 200, response.content
-    assert response.json()["heft_place_decision"] == "kept" and response.json()["heft_place_at_risk"] == []
+    assert response.json()["heft_place_decision"] == "kept"
+    assert response.json()["heft_place_at_risk"] == []
     assert (
         client_for("mentor")
         .post(url, {"decision": "released", "reason": "x"}, content_type="application/json")

@@ -27,18 +27,21 @@ def test_a_trainee_without_a_sign_in_is_given_one_and_invited(
     assert response.status_code == 302
     trainee.refresh_from_db()
     user = trainee.user
-    assert user.email == trainee.email and not user.has_usable_password()
+    assert user.email == trainee.email
+    assert not user.has_usable_password()
     assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE, scheme=None).exists()
     invitation = Invitation.objects.get(user=user)
     assert (invitation.role, invitation.scheme) == (Role.TRAINEE, world.scheme_a)
     (message,) = mail.outbox
-    assert message.to == [trainee.email] and "/people/invitation/" in message.body
+    assert message.to == [trainee.email]
+    assert "/people/invitation/" in message.body
     verbs = AuditEvent.objects.filter(actor=world.user("scheme_admin")).values_list("verb", flat=True)
     assert sorted(verbs) == sorted(
         ["viewed", "user.created", "role.granted", "invitation.sent", "trainee.sign_in_linked"]
     )
     page = record(client, trainee)
-    assert "An invitation to set a password was sent on" in page and "Send the invitation again" in page
+    assert "An invitation to set a password was sent on" in page
+    assert "Send the invitation again" in page
 
 
 def test_inviting_again_sends_a_new_link(world, client_for):
@@ -48,7 +51,8 @@ def test_inviting_again_sends_a_new_link(world, client_for):
     first = Invitation.objects.get().nonce
     client.post(url)
     invitation = Invitation.objects.get()
-    assert invitation.times_sent == 2 and invitation.nonce != first
+    assert invitation.times_sent == 2
+    assert invitation.nonce != first
 
 
 def test_a_trainee_who_signs_in_already_is_not_sent_a_link(world, client_for):
@@ -89,7 +93,8 @@ def test_a_heft_mode_not_chosen_is_refused_on_the_record(world, client_for):
     response = client_for("regional_lead").post(reverse("trainees:heft_mode", args=[world.trainee_a2.pk]), {})
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'href="#id_heft-heft_mode"' in page and 'id="id_heft-heft_mode"' in page
+    assert 'href="#id_heft-heft_mode"' in page
+    assert 'id="id_heft-heft_mode"' in page
     assert "Choose how they take part in HEFT." in page
 
 
@@ -119,4 +124,5 @@ def test_every_id_on_the_record_is_its_own_and_every_label_finds_its_field(world
 
 def test_a_trainee_s_own_record_has_no_staff_forms(world, client_for):
     page = client_for("trainee").get(reverse("trainees:me")).content.decode()
-    assert "Sign-in" not in page and "heft-heft_mode" not in page
+    assert "Sign-in" not in page
+    assert "heft-heft_mode" not in page

@@ -61,8 +61,10 @@ def test_applying_moves_nothing_until_the_team_approves(
     )
     (email,) = mail.outbox
     assert email.subject == "Your less than full time application was approved"
-    assert "work 80% of full time from 5 August 2027" in email.body and "Their note: Enjoy ST2." in email.body
-    assert "HEFT Hub" in email.body and "/trainees/me/" in email.body
+    assert "work 80% of full time from 5 August 2027" in email.body
+    assert "Their note: Enjoy ST2." in email.body
+    assert "HEFT Hub" in email.body
+    assert "/trainees/me/" in email.body
 
 
 def test_a_declined_application_changes_nothing(world, membership, lead, django_capture_on_commit_callbacks):
@@ -72,12 +74,15 @@ def test_a_declined_application_changes_nothing(world, membership, lead, django_
     with django_capture_on_commit_callbacks(execute=True):
         services.ltft_change_decline(change=change, note="The post cannot be shared.", by=lead)
     membership.refresh_from_db()
-    assert cct_estimate_for(membership).cct == FULL_TIME_CCT and membership.cct_estimate is None
+    assert cct_estimate_for(membership).cct == FULL_TIME_CCT
+    assert membership.cct_estimate is None
     assert LtftChange.objects.get().status == "declined"
     event = AuditEvent.objects.get(verb="ltft_change.declined")
-    assert event.before == {"status": "applied"} and event.after["note"] == "The post cannot be shared."
+    assert event.before == {"status": "applied"}
+    assert event.after["note"] == "The post cannot be shared."
     (email,) = mail.outbox
-    assert "declined" in email.subject and "Their note: The post cannot be shared." in email.body
+    assert "declined" in email.subject
+    assert "Their note: The post cannot be shared." in email.body
     with pytest.raises(ValidationError, match="already declined"):
         services.ltft_change_approve(change=change, by=lead)
 
@@ -108,15 +113,15 @@ def test_the_notice_is_measured_to_the_start_of_the_placement_the_change_falls_i
     assert notice.short  # 8 weeks and 4 days to the slot, though 21 weeks to the change itself
     assert AuditEvent.objects.get(verb="ltft_change.applied").after["flags"] == ["short_notice"]
     own = page_text(response)
-    assert "Short notice" in own and "to the start of the placement it falls in (5 Feb 2027)" in own
-    assert (
-        "waiting for your programme team's decision" in own
-        and "Apply to change your working pattern" not in own
-    )
+    assert "Short notice" in own
+    assert "to the start of the placement it falls in (5 Feb 2027)" in own
+    assert "waiting for your programme team's decision" in own
+    assert "Apply to change your working pattern" not in own
     staff = page_text(
         client_for("scheme_admin").get(reverse("trainees:trainee_detail", args=[world.trainee_a.pk]))
     )
-    assert "Waiting for a decision" in staff and "less than the 16 weeks expected" in staff
+    assert "Waiting for a decision" in staff
+    assert "less than the 16 weeks expected" in staff
     assert f'name="ltft-{change.pk}-decision"' in staff
 
 
@@ -125,13 +130,15 @@ def test_the_team_decides_from_the_record(world, client_for, membership):
     client = client_for("scheme_admin")
     url = reverse("trainees:ltft_change_decide", args=[world.trainee_a.pk, change.pk])
     refused = client.post(url, {f"ltft-{change.pk}-decision": "decline"})
-    assert refused.status_code == 400 and "Say why it is declined" in page_text(refused)
+    assert refused.status_code == 400
+    assert "Say why it is declined" in page_text(refused)
     approved = client.post(url, {f"ltft-{change.pk}-decision": "approve", f"ltft-{change.pk}-note": ""})
     assert approved.status_code == 302
     change.refresh_from_db()
     assert change.status == "approved"
     body = page_text(client_for("trainee").get(reverse("trainees:me")))
-    assert "Approved" in body and "30 January 2030" not in body  # the estimate moved to 3 Feb 2030
+    assert "Approved" in body
+    assert "30 January 2030" not in body  # the estimate moved to 3 Feb 2030
     assert "3 February 2030" in body
 
 
@@ -153,8 +160,10 @@ def test_the_apply_form_explains_its_errors(world, client_for):
     response = client_for("trainee").post(reverse("trainees:ltft_apply"), {"apply-percent": "80"})
     assert response.status_code == 400
     body = page_text(response)
-    assert "There is a problem" in body and "Give the date the change starts." in body
-    assert "Choose the category of your reason." in body and 'href="#id_apply-reason"' in body
+    assert "There is a problem" in body
+    assert "Give the date the change starts." in body
+    assert "Choose the category of your reason." in body
+    assert 'href="#id_apply-reason"' in body
 
 
 def test_staff_cannot_use_the_trainees_form(client_for):
@@ -177,5 +186,6 @@ def test_placements_move_only_on_approval(world, membership, lead):
     assert dates() == before
     services.ltft_change_approve(change=change, by=lead)
     after = dates()
-    assert after[0] == before[0] and after[-1][1] > before[-1][1]
+    assert after[0] == before[0]
+    assert after[-1][1] > before[-1][1]
     assert after[-1][1] == AT_80_FROM_ST2  # the last slot ends with training

@@ -41,10 +41,13 @@ def test_completion_makes_the_trainee_an_alumnus_in_the_outcomes_report(
     report = outcomes_report(lead, today)
     assert report["rows"] == [{"year": 2024, "graduates": 1, "known": 0, "deep_end": 0}]
     event = AuditEvent.objects.get(verb="membership.completed")
-    assert event.before["status"] == "active" and event.after["cct_date"] == "2024-08-03"
+    assert event.before["status"] == "active"
+    assert event.after["cct_date"] == "2024-08-03"
     (email,) = mail.outbox
-    assert email.subject == "Your GP training is complete" and "3 August 2024" in email.body
-    assert "HEFT Hub" in email.body and "/trainees/me/" in email.body
+    assert email.subject == "Your GP training is complete"
+    assert "3 August 2024" in email.body
+    assert "HEFT Hub" in email.body
+    assert "/trainees/me/" in email.body
 
 
 def test_a_completed_cct_date_stays_when_the_estimate_is_worked_out_again(world, lead):
@@ -124,21 +127,23 @@ def test_the_record_takes_extensions_and_completion(world, client_for):
     detail = reverse("trainees:trainee_detail", args=[world.trainee_a2.pk])
     extend = reverse("trainees:training_extend", args=[world.trainee_a2.pk])
     refused = client.post(extend, {"extension-months": "6"})
-    assert refused.status_code == 400 and "Give the reason, for example the ARCP outcome." in page_text(
-        refused
-    )
+    assert refused.status_code == 400
+    assert "Give the reason, for example the ARCP outcome." in page_text(refused)
     assert (
         client.post(extend, {"extension-months": "6", "extension-reason": "ARCP outcome 3"}).status_code
         == 302
     )
     body = page_text(client.get(detail))
-    assert "6 months added to training" in body and "of 42 months" in body
+    assert "6 months added to training" in body
+    assert "of 42 months" in body
     complete = reverse("trainees:training_complete", args=[world.trainee_a2.pk])
     today = timezone.localdate()
     assert client.post(complete, {"completion-cct_date": str(today)}).status_code == 302
     body = page_text(client.get(detail))
-    assert "Completed (CCT)" in body and "is a HEFT alumnus" in body
-    assert "Record completion" not in body and "Record time out of training" not in body
+    assert "Completed (CCT)" in body
+    assert "is a HEFT alumnus" in body
+    assert "Record completion" not in body
+    assert "Record time out of training" not in body
 
 
 def test_the_api_records_completion_and_extensions(world, client_for):
@@ -147,12 +152,14 @@ def test_the_api_records_completion_and_extensions(world, client_for):
     extended = client.post(
         f"{base}/extensions", {"months": 6, "reason": "ARCP outcome 3"}, content_type="application/json"
     )
-    assert extended.status_code == 200 and extended.json()["extension_months"] == 6
+    assert extended.status_code == 200
+    assert extended.json()["extension_months"] == 6
     assert extended.json()["cct_estimate"] == "2030-02-04"
     today = str(timezone.localdate())
     completed = client.post(f"{base}/completion", {"cct_date": today}, content_type="application/json")
     assert completed.status_code == 200, completed.content
-    assert completed.json()["status"] == "completed" and completed.json()["cct_date"] == today
+    assert completed.json()["status"] == "completed"
+    assert completed.json()["cct_date"] == today
     again = client.post(f"{base}/completion", {"cct_date": today}, content_type="application/json")
     assert again.status_code == 400
     mentor = client_for("mentor")
@@ -166,5 +173,7 @@ def test_an_alumnus_sees_their_cct_date_and_no_application_form(world, client_fo
     membership = world.trainee_a.memberships.get()
     services.training_complete(membership=membership, cct_date=D(2026, 12, 1), by=lead)
     body = page_text(client_for("trainee").get(reverse("trainees:me")))
-    assert "Date of CCT" in body and "1 December 2026" in body and "Estimated CCT date" not in body
+    assert "Date of CCT" in body
+    assert "1 December 2026" in body
+    assert "Estimated CCT date" not in body
     assert "Apply to change your working pattern" not in body

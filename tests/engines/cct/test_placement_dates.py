@@ -86,7 +86,8 @@ def test_time_out_between_posts_moves_the_later_ones_and_extends_none():
     # OOPE for the year from 5 Aug 2027 (366 days, with 29 Feb 2028): ST2 starts on 5 Aug 2028.
     oope = TimeOut("OOPE", D(2027, 8, 5), D(2028, 8, 4), counts=False)
     dated = placement_dates(CctSpec(START, time_out=(oope,)), ROTATION)
-    assert dated[1].end == D(2027, 8, 4) and len(dated[1].stretches) == 1
+    assert dated[1].end == D(2027, 8, 4)
+    assert len(dated[1].stretches) == 1
     assert dated[2].start == D(2028, 8, 5)
     assert dated[-1].end == D(2030, 8, 5)
 
@@ -191,7 +192,8 @@ def test_the_last_post_ends_on_the_cct_date_and_stretches_skip_time_out(spec, sl
     assert max(d.end for d in dated) == cct_date(spec)
     stops = [t for t in spec.time_out if not t.counts]
     for d in dated:
-        assert d.stretches[0].start == d.start and d.stretches[-1].end == d.end
+        assert d.stretches[0].start == d.start
+        assert d.stretches[-1].end == d.end
         for s, following in zip(d.stretches, d.stretches[1:], strict=False):
             assert s.end < following.start
         for s in d.stretches:
@@ -223,7 +225,8 @@ def test_more_time_out_never_moves_a_date_earlier(spec, extra, slots):
         CctSpec(START, spec.months_wte, spec.wte, spec.changes, (*spec.time_out, extra)), slots
     )
     for b, a in zip(before, after, strict=True):
-        assert a.start >= b.start and a.end >= b.end
+        assert a.start >= b.start
+        assert a.end >= b.end
 
 
 # --- replan: how placements follow new dates ---------------------------------------------------------------

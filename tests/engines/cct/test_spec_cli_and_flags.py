@@ -44,8 +44,10 @@ def test_cli_prints_the_estimate_as_json(tmp_path, capsys):
     path.write_text(json.dumps(EXAMPLE))
     assert main(["estimate", str(path)]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["cct"] == "2030-09-17" and printed["review"] is True
-    assert len(printed["steps"]) == 4 and all(isinstance(s, str) for s in printed["steps"])
+    assert printed["cct"] == "2030-09-17"
+    assert printed["review"] is True
+    assert len(printed["steps"]) == 4
+    assert all(isinstance(s, str) for s in printed["steps"])
 
 
 def test_cli_runs_as_a_module(tmp_path):
@@ -138,7 +140,8 @@ def test_less_than_sixteen_weeks_notice_is_flagged():
     late = LtftChange(Fraction(4, 5), start, start - datetime.timedelta(weeks=15, days=6))
     assert ltft_flags(on_time) == []
     [flag] = ltft_flags(late)
-    assert flag.code == "short_notice" and "15 weeks and 6 days" in flag.text
+    assert flag.code == "short_notice"
+    assert "15 weeks and 6 days" in flag.text
 
 
 # --- progress ---------------------------------------------------------------------------------------------
@@ -148,7 +151,8 @@ def test_progress_counts_months_done_and_training_year():
     spec = CctSpec(D(2026, 8, 5))
     assert progress(spec, D(2026, 8, 1)).training_year == "not started"
     halfway = progress(spec, D(2028, 2, 4))  # 548 of 1,096 days
-    assert halfway.months_done == 18 and halfway.months_to_go == 18
+    assert halfway.months_done == 18
+    assert halfway.months_to_go == 18
     assert halfway.training_year == "ST2"
     assert progress(spec, D(2028, 8, 5)).training_year == "ST3"
     assert progress(spec, D(2031, 1, 1)).months_to_go == 0
@@ -205,25 +209,32 @@ def rotation(*gp_flags: bool) -> list[PostTime]:
 
 def test_a_rotation_with_the_final_year_in_gp_meets_the_minimums():
     check = curriculum_check(rotation(False, True, False, False, True, True))
-    assert check.complete and check.gp_met and check.final_year_met
-    assert round(check.gp_months) == 18 and round(check.final_year_gp_months) == 12
+    assert check.complete
+    assert check.gp_met
+    assert check.final_year_met
+    assert round(check.gp_months) == 18
+    assert round(check.final_year_gp_months) == 12
 
 
 def test_a_final_year_outside_general_practice_is_not_met():
     check = curriculum_check(rotation(True, True, True, False, True, False))
-    assert check.gp_met and check.final_year_met is False
+    assert check.gp_met
+    assert check.final_year_met is False
     assert round(check.final_year_gp_months) == 6
     assert "Not met" in check.messages[1]
 
 
 def test_a_region_can_ask_for_more_general_practice():
     check = curriculum_check(rotation(False, True, False, False, True, True), Requirement(gp_months=24))
-    assert not check.gp_met and "Short by" in check.messages[0]
+    assert not check.gp_met
+    assert "Short by" in check.messages[0]
 
 
 def test_partial_placements_cannot_judge_the_final_year():
     check = curriculum_check(rotation(True, True, False, False, True, True)[:2])
-    assert not check.complete and check.final_year_gp_months is None and check.final_year_met is None
+    assert not check.complete
+    assert check.final_year_gp_months is None
+    assert check.final_year_met is None
     assert "cannot be checked yet" in check.messages[1]
     assert "Not met yet" not in check.messages[0]  # 12 months of GP is already met
 

@@ -165,7 +165,8 @@ def test_exposure_counts_whole_time_equivalent_months_by_where_they_were_spent()
 
 
 def test_summaries():
-    assert summarise([]).count == 0 and summarise([]).median is None
+    assert summarise([]).count == 0
+    assert summarise([]).median is None
     one = summarise([4.0])
     assert (one.count, one.median, one.lower_quartile) == (1, 4.0, 4.0)
     many = summarise([0, 0, 6, 12, 18])

@@ -47,7 +47,8 @@ def test_unreadable_files_are_refused_with_a_reason(data, expected):
 @pytest.mark.parametrize("reader", [read_epraccur, read_fingertips, read_iod, read_lsoa_patients])
 def test_a_file_of_blank_rows_is_refused(reader):
     reading = reader(b"\x1c,\x1c\n , \n")
-    assert reading.problems and not reading.records
+    assert reading.problems
+    assert not reading.records
 
 
 def test_a_byte_order_mark_is_fine():
@@ -108,7 +109,9 @@ def test_fingertips_sample_reads_the_gp_rows_of_the_latest_period():
     reading = read_fingertips(FINGERTIPS)
     assert reading.problems == []
     scores = {r.ods_code: r.score for r in reading.records}
-    assert len(scores) == 11 and scores["Y97001"] == 52.4 and "Y97012" not in scores
+    assert len(scores) == 11
+    assert scores["Y97001"] == 52.4
+    assert "Y97012" not in scores
     assert reading.vintage == "IMD 2019 score, Fingertips 93553, 2019"
     assert reading.notes == ["1 practice has no value in the file: figures left as they were."]
 
@@ -160,7 +163,8 @@ def test_fingertips_without_gp_rows_is_refused():
 
 def test_iod_sample_reads_every_area_and_knows_its_release():
     reading = read_iod(IOD)
-    assert reading.problems == [] and len(reading.records) == 20
+    assert reading.problems == []
+    assert len(reading.records) == 20
     assert reading.vintage == "IoD2019"
     first = reading.records[0]
     assert (first.lsoa_code, first.score, first.rank, first.decile) == ("E01099001", 68.2, 120, 1)
@@ -182,7 +186,8 @@ def test_iod_bad_rows():
 
 def test_patients_sample_and_bad_rows():
     reading = read_lsoa_patients(PATIENTS)
-    assert reading.problems == [] and len(reading.records) == 26
+    assert reading.problems == []
+    assert len(reading.records) == 26
     assert reading.vintage == "patients by LSOA, 01OCT2024"
     rows = lines(PATIENTS)
     rows[1] = rows[1].replace(",ALL,", ",PERSONS,")

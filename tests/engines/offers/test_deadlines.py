@@ -45,7 +45,8 @@ def test_working_hours_after(start, hours, end):
 def test_the_answer_is_in_the_time_zone_given():
     start = datetime.datetime(2026, 6, 5, 14, tzinfo=UTC)  # 15:00 in London
     end = working_hours_after(start, 48)
-    assert end.tzinfo is UTC and end == datetime.datetime(2026, 6, 9, 14, tzinfo=UTC)
+    assert end.tzinfo is UTC
+    assert end == datetime.datetime(2026, 6, 9, 14, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,8 @@ def test_errors_come_before_warnings():
     slots = [slot(1, 0, 6, year="ST2"), slot(2, 30, 12)]
     severities = [f.severity for f in rotation_findings(slots)]
     assert severities == sorted(severities, key=lambda s: s != ERROR)
-    assert severities[0] == ERROR and WARNING in severities
+    assert severities[0] == ERROR
+    assert WARNING in severities
 
 
 def test_heft_reasons_name_each_innovative_post_and_deep_end_practice_once():

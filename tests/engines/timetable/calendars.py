@@ -75,7 +75,8 @@ def assert_14_00_local_both_sides_of_the_clock_changes(events: list[dict]) -> No
     assert starts, "no 14:00 sessions"
     summer = [s for s in starts if s.utcoffset() == datetime.timedelta(hours=1)]
     winter = [s for s in starts if s.utcoffset() == datetime.timedelta(0)]
-    assert summer and winter, "sessions are not on both sides of a clock change"
+    assert summer, "sessions are not on both sides of a clock change"
+    assert winter, "sessions are not on both sides of a clock change"
     assert {s.strftime("%H:%M") for s in starts} == {"14:00"}  # as written in the feed
     assert {s.astimezone(datetime.UTC).strftime("%H:%M") for s in summer} == {"13:00"}
     assert {s.astimezone(datetime.UTC).strftime("%H:%M") for s in winter} == {"14:00"}

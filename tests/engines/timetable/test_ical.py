@@ -114,7 +114,8 @@ def test_cancelled_events_and_sequence_are_written():
 
 def test_an_empty_calendar_is_still_valid():
     data = render_calendar([], name="Nothing yet")
-    assert icalendar_events(data) == [] and vobject_events(data) == []
+    assert icalendar_events(data) == []
+    assert vobject_events(data) == []
 
 
 def test_cli_writes_ics(tmp_path, capsys):
@@ -124,6 +125,7 @@ def test_cli_writes_ics(tmp_path, capsys):
     path.write_text(json.dumps(EXAMPLE), encoding="utf-8")
     assert main(["plan", str(path), "--format", "ics"]) == 0
     output = capsys.readouterr().out
-    assert output.startswith("BEGIN:VCALENDAR") and "BEGIN:VTIMEZONE" in output
+    assert output.startswith("BEGIN:VCALENDAR")
+    assert "BEGIN:VTIMEZONE" in output
     assert output.count("BEGIN:VEVENT") == len(plan(parse_spec(EXAMPLE)).sessions)
     assert "CATEGORIES:conference" in output

@@ -16,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_the_example_spec_reads_with_its_defaults():
     spec = parse_spec(EXAMPLE)
-    assert spec.national.weekday == 3 and spec.regional.rule.weekday == 4
+    assert spec.national.weekday == 3
+    assert spec.regional.rule.weekday == 4
     assert spec.regional.every_weeks == 8
     assert spec.conference.end_date == spec.conference.date
-    assert spec.bank_holidays == "england" and spec.christmas is True
+    assert spec.bank_holidays == "england"
+    assert spec.christmas is True
 
 
 def test_defaults_fill_in_weekdays_and_times():
@@ -129,4 +131,6 @@ def test_the_module_runs_as_a_command(tmp_path):
         cwd=ROOT,
         check=False,
     )
-    assert bad.returncode == 2 and "Cannot read" in bad.stderr and bad.stdout == ""
+    assert bad.returncode == 2
+    assert "Cannot read" in bad.stderr
+    assert bad.stdout == ""
