@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -224,7 +224,16 @@ def windows_for_trainee(trainee: Trainee) -> QuerySet[PreferenceWindow]:
     the intake they return with (problem.window_memberships)."""
     joins = Q(returning_to_intake=OuterRef("intake")) | Q(intake=OuterRef("intake"), returning_to_intake="")
     membership = ProgrammeMembership.objects.filter(joins, trainee=trainee, scheme_id=OuterRef("scheme_id"))
-    return PreferenceWindow.objects.filter(Exists(membership)).select_related("scheme").order_by("-opens_at")
+    # Each window carries the trainee's own list, so that a page asking preference_list() of every window
+    # (the journey's tasks) asks the database once, not once per window.
+    own = Prefetch("lists", queryset=PreferenceList.objects.filter(trainee=trainee), to_attr="own_lists")
+    return (
+        PreferenceWindow.objects.filter(Exists(membership))
+        .select_related("scheme")
+        .prefetch_related(own)
+        .annotate(own_lists_of=Value(trainee.pk, output_field=IntegerField()))
+        .order_by("-opens_at")
+    )
 
 
 def window_for_trainee(trainee: Trainee, pk: int) -> PreferenceWindow:
@@ -292,6 +301,8 @@ def ranked_codes(window: PreferenceWindow, trainee: Trainee) -> list[str]:
 
 
 def preference_list(window: PreferenceWindow, trainee: Trainee) -> PreferenceList | None:
+    if getattr(window, "own_lists_of", None) == trainee.pk:  # fetched with it by windows_for_trainee()
+        return next(iter(window.own_lists), None)
     return PreferenceList.objects.filter(window=window, trainee=trainee).first()
 
 
