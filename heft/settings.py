@@ -311,6 +311,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
+# With a Redis server (HEFT_REDIS_URL, e.g. redis://127.0.0.1:6379/0; docs/deploy.md) the cache and the rate
+# limits' counters live there instead, shared by every app process as the tables are, so that counting a
+# request no longer commits a write to the database. Sessions stay in the database either way: signing a user
+# out everywhere deletes their session rows (heft.accounts.services.user_sessions_end), and a copy of a
+# session kept in Redis would outlive that.
+HEFT_REDIS_URL = os.environ.get("HEFT_REDIS_URL", "")
+if HEFT_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": HEFT_REDIS_URL,
+            "KEY_PREFIX": "heft",
+        }
+    }
 # Rate limits (heft.core.ratelimit): scope -> (requests, seconds) per user, feed token or client address.
 HEFT_RATE_LIMITS = {
     "api": (300, 60),  # per user or token holder, every API operation together

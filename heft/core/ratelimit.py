@@ -1,5 +1,5 @@
-"""Rate limits: fixed-window counters in a table of the database, so every app process counts against the
-same limit.
+"""Rate limits: fixed-window counters in a table of the database, or in Redis when HEFT_REDIS_URL is set, so
+that every app process counts against the same limit.
 
 Each limit is a scope in `settings.HEFT_RATE_LIMITS`: (requests, seconds). A caller is counted by who
 they are (user, feed token or client address), never by anything they could vary at will. Past the limit
@@ -36,9 +36,13 @@ def rate_limit_hit(scope: str, ident: str, *, now: float | None = None) -> int |
     # Keyed hash: the table holds no token or address (nor one that could be guessed back from the hash).
     digest = salted_hmac("heft.ratelimit", ident, algorithm="sha256").hexdigest()[:32]
     window_ends = (window + 1) * period
-    count = _count_one(f"{scope}:{window}:{digest}", window_ends)
-    if count == 1 and random.random() < CLEAN_UP_SHARE:
-        RateLimitCounter.objects.filter(window_ends__lt=now).delete()
+    key = f"{scope}:{window}:{digest}"
+    if settings.HEFT_REDIS_URL:
+        count = _count_one_in_redis(key, window_ends)
+    else:
+        count = _count_one(key, window_ends)
+        if count == 1 and random.random() < CLEAN_UP_SHARE:
+            RateLimitCounter.objects.filter(window_ends__lt=now).delete()
     if count <= limit:
         return None
     logger.warning("Rate limit reached: %s", scope)  # no user, path or token: they may identify someone
@@ -60,6 +64,31 @@ def _count_one(key: str, window_ends: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_COUNT_ONE, [key, window_ends])
         return cursor.fetchone()[0]
+
+
+def _count_one_in_redis(key: str, window_ends: int) -> int:
+    """INCR is atomic, so racing requests each count; the key expires when its window ends, so nothing needs
+    sweeping. Both go in one round trip (MULTI/EXEC)."""
+    name = f"heft:ratelimit:{key}"
+    with _redis().pipeline() as pipe:
+        pipe.incr(name)
+        pipe.expireat(name, window_ends)
+        count, _ = pipe.execute()
+    return count
+
+
+_clients: dict[str, object] = {}
+
+
+def _redis():
+    """One client per process and server address; redis-py's pool opens a new connection in a forked
+    worker rather than share its parent's."""
+    url = settings.HEFT_REDIS_URL
+    if url not in _clients:
+        import redis  # only where Redis is configured: the embedded setup runs without it
+
+        _clients[url] = redis.Redis.from_url(url)
+    return _clients[url]
 
 
 def by_user(request, **kwargs) -> str:
