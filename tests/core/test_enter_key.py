@@ -8,23 +8,7 @@ from django.urls import reverse
 
 from heft.preferencing.models import PreferenceWindow
 from heft.preferencing.services import preferences_save
-from tests.security import (
-    matrix_community,
-    matrix_content,
-    matrix_core,
-    matrix_home,
-    matrix_people,
-    matrix_practices,
-    matrix_preferencing,
-    matrix_privacy,
-    matrix_reports,
-    matrix_rotations,
-    matrix_structure,
-    matrix_teaching,
-    matrix_trainees,
-    matrix_uploads,
-)
-from tests.security.access_matrix import MATRIX
+from tests.security.access_matrix import APP_MATRICES, MATRIX
 from tests.security.matrix_rules import ROLES
 
 # Buttons whose action removes, ends, closes, releases or sends something, or cannot be taken back.
@@ -92,27 +76,8 @@ def enter_takes(html: str) -> list[str]:
     return found
 
 
-# Every page's records, so that each page with a form is opened.
-MATRICES = [
-    matrix_community,
-    matrix_content,
-    matrix_core,
-    matrix_home,
-    matrix_people,
-    matrix_practices,
-    matrix_preferencing,
-    matrix_privacy,
-    matrix_reports,
-    matrix_rotations,
-    matrix_structure,
-    matrix_teaching,
-    matrix_trainees,
-    matrix_uploads,
-]
-
-
 def test_enter_in_a_field_never_takes_a_destructive_action(client_for, world):
-    values = {key: value for matrix in MATRICES for key, value in matrix.kwargs(world).items()}
+    values = {key: value for matrix in APP_MATRICES for key, value in matrix.kwargs(world).items()}
     # A ranked list on the trainee's ranking page: its number boxes are fields in which Enter submits.
     window = PreferenceWindow.objects.get(pk=values["window_pk"])
     trainee = world.trainee_a
