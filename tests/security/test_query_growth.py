@@ -27,10 +27,10 @@ from tests.security.matrix_rules import ANON, MENTOR, ROLES
 SERIAL = itertools.count()  # keeps the names of records made on each growth apart
 GROWTH = 10  # each kind of record, about ten times what the world and the matrix's records hold
 
-# The equity report's pages and API, left out: it is being rewritten, and as it stands their counts grow
-# with the schemes and placements as a national admin (the pages 16 and 17 queries, 21 and 22 after ten
-# times the data; the API's 14, then 19, on PostgreSQL). They are measured again once the rewrite lands.
-REWRITTEN = "the equity report, being rewritten"
+# The equity report's pages and API, left out until their growth is found and cut: their counts grow with
+# the schemes and placements as a national admin (the pages 16 and 17 queries, 21 and 22 after ten times
+# the data; the API's 14, then 19, on PostgreSQL).
+REWRITTEN = "the equity report: its counts grow with the data, still to be cut"
 EXCLUDED: dict[str, str] = {
     "reports:equity": REWRITTEN,
     "reports:equity_export": REWRITTEN,
