@@ -30,14 +30,14 @@ GROWTH = 10  # each kind of record, about ten times what the world and the matri
 # The equity report's pages and API, left out until their growth is found and cut: their counts grow with
 # the schemes and placements as a national admin (the pages 16 and 17 queries, 21 and 22 after ten times
 # the data; the API's 14, then 19, on PostgreSQL).
-REWRITTEN = "the equity report: its counts grow with the data, still to be cut"
+EQUITY_GROWS = "the equity report: its counts grow with the data, still to be cut"
 EXCLUDED: dict[str, str] = {
-    "reports:equity": REWRITTEN,
-    "reports:equity_export": REWRITTEN,
-    "api:list_trainee_exposure": REWRITTEN,
-    "api:get_trainee_exposure": REWRITTEN,
-    "api:list_scheme_exposure": REWRITTEN,
-    "api:list_region_exposure": REWRITTEN,
+    "reports:equity": EQUITY_GROWS,
+    "reports:equity_export": EQUITY_GROWS,
+    "api:list_trainee_exposure": EQUITY_GROWS,
+    "api:get_trainee_exposure": EQUITY_GROWS,
+    "api:list_scheme_exposure": EQUITY_GROWS,
+    "api:list_region_exposure": EQUITY_GROWS,
 }
 
 
