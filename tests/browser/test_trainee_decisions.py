@@ -33,6 +33,7 @@ def checked(page, name: str, *, errors: bool = False) -> list[str]:
     tabbed from its error summary, which takes focus; any other from the top."""
     problems = []
     if errors:
+        page.wait_for_load_state()  # the NHS scripts, which focus the error summary, have run
         focused = page.evaluate("Boolean(document.activeElement.closest('.nhsuk-error-summary'))")
         problems += [] if focused else [f"{name}: the error summary does not take focus"]
     for width, size in (("desktop", DESKTOP), ("phone", PHONE)):
