@@ -132,14 +132,18 @@ def test_the_plan_page_lists_each_scope_with_its_warnings(client_for, world):
 
 
 def edit_data(session, **changes):
+    """The edit form's fields as the session stands, with `changes`. A session that ends on a later day (one
+    made late in the evening) keeps ending that many days after its date."""
     start, end = session.local_start, session.local_end
+    date = datetime.date.fromisoformat(changes.get("date", start.date().isoformat()))
+    days_over = (end.date() - start.date()).days
     data = {
         "title": session.title,
         "topic": session.topic,
         "date": start.date().isoformat(),
         "start_time": start.strftime("%H:%M"),
         "end_time": end.strftime("%H:%M"),
-        "end_date": "",
+        "end_date": (date + datetime.timedelta(days=days_over)).isoformat() if days_over else "",
         "online_link": session.online_link,
         "venue": session.venue,
         "speakers": session.speakers,
