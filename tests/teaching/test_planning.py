@@ -208,7 +208,8 @@ def test_an_unchanged_save_changes_nothing(client_for, teaching):
 def test_a_session_cannot_be_moved_onto_a_bank_holiday(client_for, teaching):
     session = teaching.future
     response = client_for("national_admin").post(
-        reverse("teaching:session_edit", kwargs={"pk": session.pk}), edit_data(session, date="2026-12-25")
+        reverse("teaching:session_edit", kwargs={"pk": session.pk}),
+        edit_data(session, date="2026-12-25", start_time="14:00", end_time="16:00", end_date=""),
     )
     assert response.status_code == 400
     assert "is a blackout (bank holiday: Christmas Day)" in squeezed(response.content.decode())
