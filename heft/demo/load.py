@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker import Faker
 
 from heft.demo import community, content, national, preferencing, teaching, trainees, world
@@ -52,4 +52,13 @@ def load_demo_data(
             if on_step:
                 on_step(label)
             build(demo_faker(build.__name__), demo_world)
-        return demo_counts()
+        counts = demo_counts()
+    gather_planner_statistics()
+    return counts
+
+
+def gather_planner_statistics() -> None:
+    """ANALYZE after the bulk load: until autovacuum's next pass (never, where it is off) the planner
+    would guess the new tables' sizes and choose nested loops that take seconds at national size."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

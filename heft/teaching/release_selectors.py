@@ -19,7 +19,12 @@ from heft.teaching.models import (
     TeachingSession,
     TeachingYear,
 )
-from heft.teaching.selectors import published_sessions, region_ids_of, trainees_with_attendance_visible_to
+from heft.teaching.selectors import (
+    published_sessions,
+    region_ids_of,
+    teaching_trainee_ids,
+    trainees_with_attendance_visible_to,
+)
 from heft.trainees.models import Placement, Trainee
 
 
@@ -123,30 +128,40 @@ def release_sessions_in(year: TeachingYear, now: datetime.datetime | None = None
 
 
 def release_overview(
-    user, year: TeachingYear, *, region: Region | None = None, now: datetime.datetime | None = None
+    user,
+    year: TeachingYear,
+    *,
+    region: Region | None = None,
+    placement_id: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> ReleaseOverview:
-    """Every HEFT trainee in the user's attendance scope (in `region`, when given) whose placements
-    coincide with the year's coming sessions: a row per placement with its sessions, supervisor and
-    latest notice. A handful of queries, however many trainees."""
+    """Every HEFT trainee in the user's attendance scope (in `region`, when given; holding the placement
+    `placement_id`, when given) whose placements coincide with the year's coming sessions: a row per
+    placement with its sessions, supervisor and latest notice. A handful of queries, however many trainees."""
     sessions = release_sessions_in(year, now)
     trainees = trainees_with_attendance_visible_to(user)
     if region is not None:
-        trainees = trainees.filter(teaching_region_id=region.pk)
+        trainees = trainees.filter(pk__in=teaching_trainee_ids(Q(scheme__region=region)))
+    placements = Placement.objects.all()
+    if placement_id is not None:
+        trainees = trainees.filter(memberships__placements=placement_id)
+        placements = placements.filter(pk=placement_id)
     region_of = {t.pk: (t, t.teaching_region_id) for t in trainees}
     if not sessions or not region_of:
         return ReleaseOverview([], sessions)
     first, last = (timezone.localtime(sessions[0].start).date(), timezone.localtime(sessions[-1].end).date())
     placements = (
-        Placement.objects.filter(
-            membership__trainee_id__in=region_of, start_date__lte=last, end_date__gte=first
+        placements.filter(
+            membership__trainee_id__in=trainees.values("pk"), start_date__lte=last, end_date__gte=first
         )
         .select_related("membership", "post__category", "post__practice", "teaching_supervisor")
         .order_by("membership__trainee__surname", "membership__trainee__forenames", "start_date")
     )
+    days = [(s, timezone.localtime(s.start).date(), timezone.localtime(s.end).date()) for s in sessions]
     rows = []
     for placement in placements:
         trainee, region_id = region_of[placement.membership.trainee_id]
-        listed = [s for s in sessions if _released_for(s, placement, region_id)]
+        listed = [s for s, start, end in days if _released_for(s, start, end, placement, region_id)]
         if listed:
             rows.append(ReleaseRow(trainee, placement, listed, supervisor_for(placement)))
     _attach_last_notices(rows)
@@ -157,11 +172,13 @@ def release_overview(
     return ReleaseOverview(rows, sessions, without)
 
 
-def _released_for(session: TeachingSession, placement: Placement, region_id: int | None) -> bool:
-    """The session is the trainee's (national, or their region's) and falls within the placement."""
+def _released_for(
+    session: TeachingSession, start: datetime.date, end: datetime.date, placement: Placement, region_id
+) -> bool:
+    """The session (on the days start to end) is the trainee's (national, or their region's) and falls
+    within the placement."""
     if session.kind == TeachingSession.Kind.REGIONAL and session.region_id != region_id:
         return False
-    start, end = timezone.localtime(session.start).date(), timezone.localtime(session.end).date()
     return start <= placement.end_date and end >= placement.start_date
 
 
@@ -185,10 +202,10 @@ def regions_with_attendance_visible_to(user) -> list[Region]:
 
 def release_row_for(user, year: TeachingYear, placement_id: int) -> ReleaseRow:
     """One placement's row of the year's release notices, if the user's scope reaches its trainee."""
-    row = next((r for r in release_overview(user, year).rows if r.placement.pk == placement_id), None)
-    if row is None:
+    rows = release_overview(user, year, placement_id=placement_id).rows
+    if not rows:
         raise Http404("No coming sessions for this placement in your scope.")
-    return row
+    return rows[0]
 
 
 def release_batches_for(user, year: TeachingYear) -> list[dict]:

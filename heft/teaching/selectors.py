@@ -39,16 +39,31 @@ CHECK_IN_OPENS = datetime.timedelta(minutes=15)  # before the start; it closes a
 # --- who a session is for ---------------------------------------------------------------------------------
 
 
+def current_teaching_memberships(condition: Q | None = None) -> QuerySet[ProgrammeMembership]:
+    """The current memberships (each trainee's latest active one, by start then id) that are in HEFT, and
+    meet `condition`. Written as an anti-join: the planner estimates it well, where a correlated subquery
+    in WHERE is guessed at one row and planned as nested loops over every attendance record."""
+    active = ProgrammeMembership.objects.filter(status=ProgrammeMembership.Status.ACTIVE)
+    later = active.filter(trainee=OuterRef("trainee")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
+    return active.filter(condition or Q(), heft_mode__in=HEFT_MODES).exclude(Exists(later))
+
+
+def teaching_trainee_ids(condition: Q | None = None) -> QuerySet:
+    """The ids of trainees in HEFT teaching whose current membership meets `condition`, as a subquery."""
+    return current_teaching_memberships(condition).values("trainee_id")
+
+
 def trainees_in_teaching() -> QuerySet[Trainee]:
     """HEFT trainees, each annotated with the region and scheme of their current membership."""
     current = ProgrammeMembership.objects.filter(
         trainee=OuterRef("pk"), status=ProgrammeMembership.Status.ACTIVE
     ).order_by("-start_date", "-pk")
     return Trainee.objects.annotate(
-        teaching_mode=Subquery(current.values("heft_mode")[:1]),
         teaching_region_id=Subquery(current.values("scheme__region_id")[:1]),
         teaching_scheme_id=Subquery(current.values("scheme_id")[:1]),
-    ).filter(teaching_mode__in=HEFT_MODES)
+    ).filter(pk__in=teaching_trainee_ids())
 
 
 def teaching_region_id(trainee: Trainee) -> int | None:
@@ -64,7 +79,7 @@ def is_in_teaching(trainee: Trainee) -> bool:
 def trainees_for_session(session: TeachingSession) -> QuerySet[Trainee]:
     trainees = trainees_in_teaching()
     if session.kind == TeachingSession.Kind.REGIONAL:
-        trainees = trainees.filter(teaching_region_id=session.region_id)
+        trainees = trainees.filter(pk__in=teaching_trainee_ids(Q(scheme__region_id=session.region_id)))
     elif session.kind == TeachingSession.Kind.COMMUNITY:
         # One filter() call: both conditions hold on the same membership row, the current one.
         trainees = trainees.filter(
@@ -408,8 +423,13 @@ def session_attendance(session: TeachingSession) -> dict[int, Attendance]:
 
 
 def _in_scope(scope: Scope) -> Q:
-    """Trainees (from trainees_in_teaching) whose current membership is in a region or scheme of the scope."""
-    return Q(teaching_region_id__in=scope.region_ids) | Q(teaching_scheme_id__in=scope.scheme_ids)
+    """Trainees in HEFT teaching whose current membership is in a region or scheme of the scope."""
+    return Q(pk__in=teaching_trainee_ids(_scope_condition(scope)))
+
+
+def _scope_condition(scope: Scope) -> Q:
+    """Memberships in a region or scheme of the scope."""
+    return Q(scheme__region_id__in=scope.region_ids) | Q(scheme_id__in=scope.scheme_ids)
 
 
 def trainees_with_attendance_visible_to(user) -> QuerySet[Trainee]:
@@ -479,52 +499,79 @@ def trainee_sessions_with_records(trainee: Trainee) -> list[dict]:
     ]
 
 
+def _attendance_memberships(user) -> QuerySet[ProgrammeMembership]:
+    """The current HEFT memberships of the trainees whose attendance the user may see (VIEW_ATTENDANCE)."""
+    scope = scope_for(user, Perm.VIEW_ATTENDANCE)
+    if scope.england:
+        return current_teaching_memberships()
+    if not scope:
+        return ProgrammeMembership.objects.none()
+    return current_teaching_memberships(_scope_condition(scope))
+
+
+def _status_counts(prefix: str = "", on: Q | None = None) -> dict:
+    """Count(...) of attendance records of each status, the records reached through `prefix`."""
+    return {
+        status.value: Count(f"{prefix}pk", filter=(on or Q()) & Q(**{f"{prefix}status": status}))
+        for status in (Attendance.Status.ATTENDED, Attendance.Status.APOLOGIES, Attendance.Status.ABSENT)
+    }
+
+
 def attendance_summary(user, *, by: str, year: TeachingYear | None) -> list[dict]:
-    """Attendance counts grouped by session, region or trainee, within the user's VIEW_ATTENDANCE scope."""
-    trainees = trainees_with_attendance_visible_to(user)
-    records = Attendance.objects.filter(trainee__in=trainees.values("pk"))
+    """Attendance counts grouped by session, region or trainee, within the user's VIEW_ATTENDANCE scope;
+    each a grouped query, whatever the number of records."""
+    memberships = _attendance_memberships(user)
+    if by == "region":
+        return _attendance_by_region(memberships, year)
+    records = Attendance.objects.filter(trainee_id__in=memberships.values("trainee_id"))
     if year:
         records = records.filter(session__year=year)
-    counts = {
-        "attended": Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
-        "apologies": Count("pk", filter=Q(status=Attendance.Status.APOLOGIES)),
-        "absent": Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
-    }
     if by == "session":
-        rows = records.values("session_id", "session__title", "session__start").annotate(**counts)
-        rows = rows.order_by("session__start")
-        return [
-            {
-                "key": r["session_id"],
-                "label": f"{short_date(timezone.localtime(r['session__start']))} {r['session__title']}",
-                **_counts(r),
-            }
-            for r in rows
-        ]
-    if by == "region":
-        regions = dict(trainees.values_list("pk", "teaching_region_id"))
-        names = dict(Region.objects.values_list("pk", "name"))
-        totals: dict[int, dict] = {}
-        for trainee_id, status in records.values_list("trainee_id", "status"):
-            region_id = regions.get(trainee_id)
-            row = totals.setdefault(
-                region_id,
-                {
-                    "key": region_id,
-                    "label": names.get(region_id, "No region"),
-                    "attended": 0,
-                    "apologies": 0,
-                    "absent": 0,
-                },
-            )
-            row[status] += 1
-        return sorted((_with_rate(r) for r in totals.values()), key=lambda r: r["label"])
-    rows = records.values("trainee_id", "trainee__forenames", "trainee__surname").annotate(**counts)
-    rows = rows.order_by("trainee__surname", "trainee__forenames")
+        return _attendance_by_session(records)
+    return _attendance_by_trainee(records, memberships)
+
+
+def _counted_by(records: QuerySet[Attendance], field: str) -> dict[int, dict]:
+    """The records' counts of each status for each value of `field`."""
+    return {r[field]: r for r in records.values(field).annotate(**_status_counts()).order_by()}
+
+
+def _attendance_by_session(records: QuerySet[Attendance]) -> list[dict]:
+    """Grouped by the session's id alone (grouping by its title too sorts every record by text)."""
+    counts = _counted_by(records, "session_id")
+    sessions = TeachingSession.objects.filter(pk__in=counts).order_by("start", "pk")
     return [
-        {"key": r["trainee_id"], "label": f"{r['trainee__forenames']} {r['trainee__surname']}", **_counts(r)}
-        for r in rows
+        {
+            "key": s.pk,
+            "label": f"{short_date(timezone.localtime(s.start))} {s.title}",
+            **_counts(counts[s.pk]),
+        }
+        for s in sessions.only("pk", "start", "title")
     ]
+
+
+def _attendance_by_trainee(records: QuerySet[Attendance], memberships) -> list[dict]:
+    counts = _counted_by(records, "trainee_id")
+    trainees = Trainee.objects.filter(pk__in=memberships.values("trainee_id"))
+    trainees = trainees.order_by("surname", "forenames", "pk")
+    return [
+        {"key": pk, "label": f"{forenames} {surname}", **_counts(counts[pk])}
+        for pk, forenames, surname in trainees.values_list("pk", "forenames", "surname")
+        if pk in counts
+    ]
+
+
+def _attendance_by_region(memberships: QuerySet[ProgrammeMembership], year: TeachingYear | None) -> list:
+    """Counted from the memberships' side, as a trainee's region is their current membership's."""
+    prefix = "trainee__attendances__"
+    on = Q(**{f"{prefix}session__year": year}) if year else Q()
+    rows = memberships.values("scheme__region_id", "scheme__region__name")
+    rows = rows.annotate(**_status_counts(prefix, on))
+    rows = [
+        {"key": r["scheme__region_id"], "label": r["scheme__region__name"], **_counts(r)}
+        for r in rows.order_by("scheme__region__name")
+    ]
+    return [r for r in rows if r["total"]]
 
 
 def _counts(row: dict) -> dict:

@@ -86,7 +86,7 @@ def test_each_placement_with_coming_sessions_and_its_supervisor(world, teaching,
     assert {row.state for row in rows} == {"not_sent"}
 
 
-def test_the_page_for_a_lead_and_for_the_whole_country(client_for, world, teaching, placements):
+def test_the_page_for_a_lead_and_for_each_region_of_the_country(client_for, world, teaching, placements):
     page = page_text(client_for("regional_lead").get(notices_url(teaching)))
     assert "3 placements coincide with the 5 coming sessions" in page
     assert "Dr Cleo Clinical" in page
@@ -102,7 +102,9 @@ def test_the_page_for_a_lead_and_for_the_whole_country(client_for, world, teachi
     assert "Dear Dr Cleo Clinical," in preview
     assert teaching.regional_a.title in preview
     admin = client_for("national_admin")
-    assert "Dr Bo Bee" in page_text(admin.get(notices_url(teaching)))
+    every_region = page_text(admin.get(notices_url(teaching)))
+    assert "Choose one to see its trainees' placements" in every_region
+    assert "Dr Bo Bee" not in every_region  # one region at a time, not all of England at once
     only_b = page_text(admin.get(notices_url(teaching, region=world.region_b.code)))
     assert "Dr Bo Bee" in only_b
     assert "Dr Cleo Clinical" not in only_b

@@ -84,7 +84,14 @@ def release_notices(request, year_id: int):
     year = selectors.year_or_404(year_id)
     code = (request.POST if request.method == "POST" else request.GET).get("region", "")
     region = selectors.region_or_404(code) if code else None
-    overview = release_selectors.release_overview(user, year, region=region)
+    regions = release_selectors.regions_with_attendance_visible_to(user)
+    # Across England a single list would hold every HEFT trainee: one region at a time.
+    choose_region = region is None and len(regions) > 1
+    overview = (
+        release_selectors.ReleaseOverview([], [])
+        if choose_region
+        else release_selectors.release_overview(user, year, region=region)
+    )
     select_all = request.GET.get("select") == "all"
     initial = [r.placement.pk for r in overview.rows if r.supervisor and (select_all or r.needs_notice)]
     form = forms.ReleaseSelectionForm(posted(request), rows=overview.rows, initial={"placements": initial})
@@ -110,7 +117,8 @@ def release_notices(request, year_id: int):
     context = {
         "year": year,
         "region": region,
-        "regions": release_selectors.regions_with_attendance_visible_to(user),
+        "regions": regions,
+        "choose_region": choose_region,
         "overview": overview,
         "form": form,
         "chosen": {str(pk) for pk in (form["placements"].value() or [])},
