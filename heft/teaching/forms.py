@@ -213,11 +213,13 @@ class CancelForm(NhsForm):
 
 
 class RegisterForm(NhsForm):
-    """One radio group per trainee on the register; a trainee left unmarked is left as they were."""
+    """One radio group per trainee on the register; a trainee left unmarked is left as they were. Fields
+    only for the trainees whose marks were posted: a national session's register holds every HEFT trainee
+    in England, and the page lists its radios itself."""
 
     def __init__(self, *args, trainees, existing: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.trainees = list(trainees)
+        self.trainees = [t for t in trainees if f"trainee_{t.pk}" in self.data]
         for trainee in self.trainees:
             record = existing.get(trainee.pk)
             self.fields[f"trainee_{trainee.pk}"] = forms.ChoiceField(

@@ -10,6 +10,7 @@ from heft.teaching.meeting_reports import MeetingReport, Participant, ReportErro
 from heft.teaching.models import Attendance
 
 STATUSES = Attendance.Status.values
+MOST_ROWS = 200  # listed at once; more is a page too long to mark, and slow to send
 SHOW = {
     "": "Everyone",
     "unmarked": "Not marked yet",
@@ -38,13 +39,18 @@ class RegisterRow:
         return bool(self.record) and self.record.source == Attendance.Source.CHECK_IN
 
     def shows_for(self, show: str) -> bool:
-        if show == "unmarked":
-            return not self.mark
-        if show == "checked_in":
-            return self.checked_in and self.mark == Attendance.Status.ATTENDED
-        return not show or self.mark == show
+        return show in self.show_keys()
+
+    def show_keys(self) -> list[str]:
+        """The SHOW keys whose filter lists this row."""
+        keys = ["", self.mark or "unmarked"]
+        if self.checked_in and self.mark == Attendance.Status.ATTENDED:
+            keys.append("checked_in")
+        return keys
 
     def matches(self, words: list[str]) -> bool:
+        if not words:
+            return True
         haystack = folded(f"{self.trainee.full_name} {self.trainee.email}")
         return all(word in haystack for word in words)
 
@@ -59,6 +65,7 @@ class RegisterView:
     total: int
     counts: dict[str, int]  # by SHOW key, unsaved marks included: what the filter would show
     saved: dict[str, int]  # by SHOW key, as recorded
+    beyond: int = 0  # rows the search and filter leave that the page does not list (past MOST_ROWS)
 
     @property
     def pending(self) -> int:
@@ -67,7 +74,9 @@ class RegisterView:
 
 def register_view(trainees, existing: dict, marks: dict[int, str], *, search: str = "", show: str = ""):
     """`marks` are the statuses the form holds (trainee id -> status): a mark that differs from the record
-    is pending. `search` matches every word against name and email; `show` is a SHOW key."""
+    is pending. `search` matches every word against name and email; `show` is a SHOW key. At most
+    MOST_ROWS rows are listed (a national session's register holds every HEFT trainee in England): the
+    search finds the others."""
     words = folded(search).split()
     shown, hidden, counts, saved = [], [], dict.fromkeys(SHOW, 0), dict.fromkeys(SHOW, 0)
     for trainee in trainees:
@@ -76,14 +85,17 @@ def register_view(trainees, existing: dict, marks: dict[int, str], *, search: st
         mark = marks.get(trainee.pk) or recorded
         row = RegisterRow(trainee, record, mark, pending=mark != recorded)
         as_saved = RegisterRow(trainee, record, recorded, pending=False)
-        for key in SHOW:
-            counts[key] += row.shows_for(key)
-            saved[key] += as_saved.shows_for(key)
+        for key in row.show_keys():
+            counts[key] += 1
+        for key in as_saved.show_keys():
+            saved[key] += 1
         if row.shows_for(show) and row.matches(words):
             shown.append(row)
         elif row.pending:
             hidden.append(row)
-    return RegisterView(shown, hidden, len(trainees), counts, saved)
+    beyond = shown[MOST_ROWS:]
+    hidden += [row for row in beyond if row.pending]
+    return RegisterView(shown[:MOST_ROWS], hidden, len(trainees), counts, saved, beyond=len(beyond))
 
 
 def posted_marks(data, trainees) -> dict[int, str]:

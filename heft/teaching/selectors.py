@@ -77,10 +77,12 @@ def is_in_teaching(trainee: Trainee) -> bool:
 
 
 def trainees_for_session(session: TeachingSession) -> QuerySet[Trainee]:
-    trainees = trainees_in_teaching()
-    if session.kind == TeachingSession.Kind.REGIONAL:
-        trainees = trainees.filter(pk__in=teaching_trainee_ids(Q(scheme__region_id=session.region_id)))
-    elif session.kind == TeachingSession.Kind.COMMUNITY:
+    """The HEFT trainees the session is for, by name (without the region and scheme annotations, which
+    cost two subqueries a row on a national register)."""
+    regional = session.kind == TeachingSession.Kind.REGIONAL
+    in_region = Q(scheme__region_id=session.region_id) if regional else None
+    trainees = Trainee.objects.filter(pk__in=teaching_trainee_ids(in_region))
+    if session.kind == TeachingSession.Kind.COMMUNITY:
         # One filter() call: both conditions hold on the same membership row, the current one.
         trainees = trainees.filter(
             community_memberships__group_id=session.community_group_id,
@@ -446,19 +448,21 @@ def trainee_attendance_or_404(user, trainee_id: int) -> Trainee:
 
 
 def attendance_visible_to(user) -> QuerySet[Attendance]:
-    """Attendance records for staff: trainees in VIEW_ATTENDANCE scope, and the registers they may take."""
+    """Attendance records for staff: trainees in VIEW_ATTENDANCE scope, and the registers they may take.
+    Each condition a subquery on the record's own columns, so no join repeats a record (no DISTINCT)."""
     records = Attendance.objects.select_related("session__region", "trainee")
     condition = Q(pk__in=[])
     if has_perm(user, Perm.VIEW_ATTENDANCE):
-        condition |= Q(trainee__in=trainees_with_attendance_visible_to(user).values("pk"))
+        condition |= Q(trainee_id__in=_attendance_memberships(user).values("trainee_id"))
     run_scope = scope_for(user, Perm.RUN_SESSIONS)
     if run_scope:
-        registers = Q(session__in=sessions_runnable_by(user).values("pk"))
+        registers = Q(session_id__in=sessions_runnable_by(user).values("pk"))
         if not run_scope.england:
-            in_scope = trainees_in_teaching().filter(_in_scope(run_scope)).values("pk")
-            registers &= Q(trainee__in=in_scope) | Q(session__leads=user)
+            led = TeachingSession.objects.filter(leads=user).values("pk")
+            in_scope = teaching_trainee_ids(_scope_condition(run_scope))
+            registers &= Q(trainee_id__in=in_scope) | Q(session_id__in=led)
         condition |= registers
-    return records.filter(condition).distinct().order_by("session__start", "trainee__surname")
+    return records.filter(condition).order_by("session__start", "trainee__surname", "pk")
 
 
 def attendance_visible_for_session(user, session_id: int | None) -> QuerySet[Attendance]:

@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from heft.audit.models import AuditEvent
+from heft.teaching import registers
 from heft.teaching.models import Attendance
+from heft.teaching.selectors import trainees_for_session
 from tests import factories as f
 from tests.pages import page_text, squeezed
 
@@ -138,6 +140,27 @@ def test_filtering_keeps_the_marks_not_saved_yet(client_for, world, teaching, pe
         "priya.example@example.org": "attended",
         "tom.sample@example.org": "absent",
     }
+
+
+def test_a_register_longer_than_a_page_lists_the_first_and_the_search_finds_the_rest(
+    client_for, world, teaching, people, monkeypatch
+):
+    """A national session's register holds every HEFT trainee in England: the page lists the first
+    MOST_ROWS, says how many more there are, and keeps the unsaved marks of those it does not list."""
+    monkeypatch.setattr(registers, "MOST_ROWS", 2)
+    client = client_for("national_admin")
+    url = register_url(teaching.now)
+    on_register = list(trainees_for_session(teaching.now))
+    page = page_text(client.get(url))
+    assert f"Showing 2 of {len(on_register)} trainees" in page
+    more = len(on_register) - 2
+    assert f"{more} more trainees on the register are not listed here: search by name or email" in page
+    last = on_register[-1]
+    assert last.full_name not in page
+    field = f"trainee_{last.pk}"
+    response = client.post(url, {field: "apologies", "action": "filter"})
+    assert f'name="{field}" value="apologies"' in squeezed(response.content.decode())  # hidden, carried
+    assert last.full_name in page_text(client.get(register_url(teaching.now, q=last.email)))
 
 
 def test_htmx_gets_the_rows_alone_with_the_count(client_for, teaching, people):
