@@ -1,9 +1,12 @@
 """Server-rendered charts as SVG (matplotlib). Every chart is shown beside a table of the same numbers,
 and served as an image, so the page's Content Security Policy needs no inline styles."""
 
+import hashlib
 import io
+from collections.abc import Callable
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("Agg")  # no display: render to files only
 
@@ -11,6 +14,19 @@ from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
 
 # NHS.UK colours, distinguishable for colour-blind readers in this order.
 PALETTE = ["#005eb8", "#ed8b00", "#007f3b", "#330072", "#768692", "#ae2573"]
+DRAWING_KEEP_SECONDS = 24 * 60 * 60
+
+
+def drawn_once(kind: str, shown: object, draw: Callable[[], bytes]) -> bytes:
+    """The drawing of `shown` (everything the chart shows, as plain data) from the cache, else drawn and
+    kept. The same numbers give the same picture, so nothing needs clearing when data change; and matplotlib
+    takes the best part of a second for a chart of thirty bars."""
+    key = f"chart:{kind}:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    drawing = cache.get(key)
+    if drawing is None:
+        drawing = draw()
+        cache.set(key, drawing, DRAWING_KEEP_SECONDS)
+    return drawing
 
 
 def grouped_bar_svg(

@@ -8,6 +8,8 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
 
+from heft.core.charts import drawn_once  # noqa: E402
+
 # NHS colours: green, warm yellow, red; each bar also carries a hatch so colour is not the only cue.
 SERIES = (
     ("attended", "Attended", "#007f3b", ""),
@@ -18,8 +20,13 @@ MOST_ROWS = 30
 
 
 def attendance_svg(rows: list[dict], *, title: str) -> bytes:
-    """A horizontal stacked bar per row (session, region or trainee) of attended / apologies / absent."""
+    """A horizontal stacked bar per row (session, region or trainee) of attended / apologies / absent: the
+    first MOST_ROWS rows."""
     rows = rows[:MOST_ROWS]
+    return drawn_once("attendance", (rows, title), lambda: _drawn(rows, title))
+
+
+def _drawn(rows: list[dict], title: str) -> bytes:
     height = 1.6 + 0.35 * max(len(rows), 1)
     figure = Figure(figsize=(8, height), layout="constrained")
     axes = figure.add_subplot()

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
+from heft.core.pagination import paginate
 from heft.teaching import charts, forms, selectors, services
 from heft.teaching.views.common import GET
 
@@ -30,6 +31,7 @@ def attendance(request):
         "form": form,
         "by": by,
         "rows": rows,
+        "page": paginate(request, rows),
         "chart_query": chart_query,
         "year": year,
         "most": charts.MOST_ROWS,
