@@ -76,7 +76,11 @@ def load_demo(settings: Settings, environment: dict) -> float:
 
 def demo_values() -> dict[str, object]:
     """The access matrix's record names (see tests/security/matrix_*.py), each a real record of the demo
-    in the scope of its sign-ins: scheme Bristol in region South West, the demo trainee's own records."""
+    in the scope of its sign-ins: scheme Bristol in region South West, the demo trainee's own records.
+
+    A record in the state a page needs is looked up first; where the demo holds none at all (an import in
+    the log, a Deep End rule application, a retention review, a run and an offer in Bristol, a batch of
+    release notices), one is made here, once, through the app's own services, as a person would."""
     from heft.demo.world import SIGN_IN_BY_ROLE
 
     emails = {role.value: s.email for role, s in SIGN_IN_BY_ROLE.items()}
@@ -85,6 +89,7 @@ def demo_values() -> dict[str, object]:
     values.update(_preferencing_values(emails))
     values.update(_teaching_values(values, emails))
     values.update(_community_content_values())
+    values.update(_log_values(emails))
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -105,8 +110,7 @@ def _constant_values() -> dict[str, object]:
 
 
 def _structure_values() -> dict[str, object]:
-    from heft.practices.models import DataImport, DeepEndRuleApplication, Practice
-    from heft.privacy.models import RetentionReview
+    from heft.practices.models import Practice
     from heft.programmes.models import Post, PostCategory, PostSubtype, Rotation, School
 
     scheme, region = "bristol", "south-west"
@@ -125,9 +129,35 @@ def _structure_values() -> dict[str, object]:
         "structure_category_pk": _pk(PostCategory.objects.order_by("pk").first()),
         "structure_subtype_pk": _pk(PostSubtype.objects.order_by("pk").first()),
         "structure_school_pk": _pk(School.objects.filter(region__code=region).order_by("pk").first()),
-        "import_pk": _pk(DataImport.objects.order_by("-pk").first()),
-        "rule_application_pk": _pk(DeepEndRuleApplication.objects.order_by("-pk").first()),
-        "retention_review_pk": _pk(RetentionReview.objects.order_by("pk").first()),
+    }
+
+
+def _log_values(emails: dict[str, str]) -> dict[str, object]:
+    """National records the demo keeps none of, made as the national admin would: a file refused by the
+    import (an empty one: nothing changes), a Deep End rule application refused as no longer what was
+    confirmed (so no practice changes; its page shows what the rule would change), and the retention
+    review queue as the daily command fills it (records past their date are queued; nothing is erased)."""
+    from heft.accounts.models import User
+    from heft.practices.deep_end import RuleChoice
+    from heft.practices.models import DataImport, DeepEndRuleApplication
+    from heft.practices.services import data_import_run_file, deep_end_rule_apply
+    from heft.privacy.models import RetentionReview
+    from heft.privacy.services import retention_queue
+
+    admin = User.objects.get(email=emails["national_admin"])
+    data_import = DataImport.objects.order_by("-pk").first() or data_import_run_file(
+        source=DataImport.Source.EPRACCUR, file_name="epraccur.csv", data=b"", by=admin
+    )
+    application = DeepEndRuleApplication.objects.order_by("-pk").first() or deep_end_rule_apply(
+        choice=RuleChoice("imd_score", "decile"), expected="0" * 64, by=admin
+    )
+    pending = RetentionReview.objects.filter(status=RetentionReview.Status.PENDING).order_by("pk")
+    if not pending.exists():
+        retention_queue()
+    return {
+        "import_pk": data_import.pk,
+        "rule_application_pk": application.pk,
+        "retention_review_pk": _pk(pending.first()),
     }
 
 
@@ -154,30 +184,91 @@ def _people_values(emails: dict[str, str]) -> dict[str, object]:
         "trainee_a_pk": _pk(own),
         "journey_own_trainee_pk": _pk(own),
         "trainee_a2_pk": membership and membership.trainee_id,
-        "membership_a2_pk": _pk(membership),
         "people_role_pk": _pk(RoleAssignment.objects.filter(user__email=emails["educator"]).first()),
         "people_invitation_token": invitation_token(invitation.pk, invitation.nonce),
     }
 
 
 def _preferencing_values(emails: dict[str, str]) -> dict[str, object]:
+    """Bristol's open window and a member of it (one of the demo mentor's mentees, not the demo trainee);
+    a run of a closed Bristol window with the request that made it, and the demo trainee's offer that they
+    accepted and may still give up."""
+    from heft.community.models import MentorAssignment
     from heft.preferencing.models import AllocationRun, Offer, PreferenceWindow, RunRequest
+    from heft.preferencing.offers import can_give_up
+    from heft.preferencing.problem import window_memberships
 
-    window = PreferenceWindow.objects.filter(scheme__code="bristol").order_by("-opens_at").first()
+    windows = PreferenceWindow.objects.filter(scheme__code="bristol").order_by("-opens_at")
+    window = windows.first()
+    members = window_memberships(window).exclude(trainee__user__email=emails["trainee"]).order_by("pk")
+    mentees = MentorAssignment.objects.filter(mentor__user__email=emails["mentor"]).values("trainee")
+    runs = AllocationRun.objects.filter(window__scheme__code="bristol").order_by("-pk")
+    requests = RunRequest.objects.filter(window__scheme__code="bristol", run__isnull=False).order_by("-pk")
     offers = Offer.objects.filter(trainee__user__email=emails["trainee"]).order_by("-pk")
+    accepted = next((o for o in offers.filter(status=Offer.Status.ACCEPTED) if can_give_up(o)), None)
+    if not (runs.exists() and requests.exists() and accepted):
+        accepted = _closed_window_records(windows, emails, accepted)
+    open_offer = offers.filter(status=Offer.Status.OFFERED).first()
     return {
         "window_pk": _pk(window),
         "chase_window_pk": _pk(window),
-        "run_pk": _pk(AllocationRun.objects.filter(window__scheme__code="bristol").order_by("-pk").first()),
-        "run_request_pk": _pk(
-            RunRequest.objects.filter(window__scheme__code="bristol").order_by("-pk").first()
-        ),
-        "offer_pk": _pk(offers.first()),
-        "accepted_offer_pk": _pk(offers.filter(status=Offer.Status.ACCEPTED).first()),
+        "membership_a2_pk": _pk(members.filter(trainee__in=mentees).first() or members.first()),
+        "run_pk": _pk(runs.first()),
+        "run_request_pk": _pk(requests.first()),
+        "offer_pk": _pk(open_offer or accepted),
+        "accepted_offer_pk": _pk(accepted),
     }
 
 
+def _closed_window_records(windows, emails: dict[str, str], accepted):
+    """The demo's Bristol window is open (runs and offers wait for it to close), so: Bristol's window for an
+    earlier intake with rotations, closed when the national schemes' closed; the demo trainee placed in it
+    by hand by the regional lead, and accepting (they hold no membership of that intake, so the rotation has
+    not started and they may give it up), after a draft run asked for and made as the worker makes it.
+    Returns the accepted offer."""
+    from django.utils import timezone
+
+    from heft.accounts.models import User
+    from heft.demo.national import WINDOWS, at
+    from heft.preferencing import services
+    from heft.preferencing.models import AllocationRun
+    from heft.preferencing.offers import Reply, offer_reply
+    from heft.preferencing.selectors import rotations_with_room
+    from heft.programmes.models import Rotation
+    from heft.trainees.models import ProgrammeMembership
+
+    lead = User.objects.get(email=emails["regional_lead"])
+    intakes = Rotation.objects.filter(scheme__code="bristol", intake__in=WINDOWS)
+    intake = intakes.exclude(intake__in=windows.values("intake")).order_by("-intake").values("intake").first()
+    window = windows.filter(closes_at__lt=timezone.now()).first()
+    if window is None and intake is not None:
+        opens, closes, *_ = WINDOWS[intake["intake"]]
+        scheme = windows.first().scheme
+        window = services.window_open(
+            scheme=scheme, intake=intake["intake"], opens_at=at(opens), closes_at=at(closes, 17), by=lead
+        )
+    if window is None:
+        return accepted
+    if not window.runs.exists():  # first: a run keeps the places given by hand, and its members are ranked
+        asked = services.run_request(
+            window=window, kind=AllocationRun.Kind.INITIAL, mechanism="serial-dictatorship", by=lead
+        )
+        services.run_request_make(request_id=asked.pk)
+    rooms = rotations_with_room(window)
+    if accepted is None and rooms:
+        membership = ProgrammeMembership.objects.filter(trainee__user__email=emails["trainee"]).first()
+        offer = services.offer_place_by_hand(
+            window=window, membership=membership, rotation_code=rooms[0][0].code,
+            reason="A place kept for the demo trainee", by=lead, notify=False,
+            respond_by=timezone.now() + datetime.timedelta(days=7),
+        )  # fmt: skip
+        accepted = offer_reply(offer=offer, reply=Reply.ACCEPT, by=membership.trainee.user)
+    return accepted
+
+
 def _teaching_values(values: dict, emails: dict[str, str]) -> dict[str, object]:
+    """The current teaching year and its sessions; trainee A2's placement, with a batch of release notices
+    for it (queued by the regional lead when the demo has none); the demo trainee's calendar feed."""
     from django.utils import timezone
 
     from heft.teaching.models import ReleaseNoticeBatch, TeachingSession, TeachingYear
@@ -188,27 +279,59 @@ def _teaching_values(values: dict, emails: dict[str, str]) -> dict[str, object]:
     year = TeachingYear.objects.filter(start__lte=today, end__gte=today).first()
     sessions = TeachingSession.objects.filter(status="published").order_by("start")
     regional = sessions.filter(region__code="south-west", start__gte=timezone.now()).first()
-    placement = Placement.objects.filter(membership_id=values.get("membership_a2_pk")).order_by("-start_date")
+    placements = Placement.objects.filter(
+        membership__trainee_id=values.get("trainee_a2_pk"), membership__scheme__code="bristol"
+    )
+    placement = placements.order_by("-start_date").first()
     trainee = Trainee.objects.filter(user__email=emails["trainee"]).select_related("user").first()
+    batches = ReleaseNoticeBatch.objects.filter(notices__trainee__memberships__scheme__code="bristol")
+    batch = batches.order_by("-pk").first() or (year and _release_batch(year, emails))
     return {
         "teaching_year_pk": _pk(year),
         "teaching_session_pk": _pk(sessions.filter(kind="national", start__gte=timezone.now()).first()),
         "teaching_regional_pk": _pk(regional),
         "teaching_draft_pk": _pk(TeachingSession.objects.filter(status="draft").first()),
-        "teaching_batch_pk": _pk(ReleaseNoticeBatch.objects.order_by("-pk").first()),
-        "teaching_placement_pk": _pk(placement.first()),
+        "teaching_batch_pk": _pk(batch),
+        "teaching_placement_pk": _pk(placement),
         "teaching_feed_token": trainee and calendar_token_create(trainee=trainee, by=trainee.user),
     }
 
 
+def _release_batch(year, emails: dict[str, str]):
+    """The regional lead queues the release notice of a Bristol trainee's placement that coincides with the
+    year's coming sessions (sent by the background worker, which the benchmark does not run), first giving
+    its supervisor when the demo has none, as the lead does on the release notices page."""
+    from heft.accounts.models import User
+    from heft.teaching.release_selectors import release_overview
+    from heft.teaching.release_services import placement_supervisor_correct, release_notices_queue
+
+    lead = User.objects.get(email=emails["regional_lead"])
+    tpd = User.objects.get(email=emails["scheme_admin"])
+    region = lead.role_assignments.first().region
+    rows = sorted(release_overview(tpd, year).rows, key=lambda row: row.supervisor is None)
+    if not rows:
+        return None
+    if rows[0].supervisor is None:
+        placement_supervisor_correct(
+            placement=rows[0].placement, name="Dr Demo Supervisor",
+            email="page-latency-supervisor@heft.invalid", by=lead,
+        )  # fmt: skip
+    return release_notices_queue(year=year, region=region, placement_ids=[rows[0].placement.pk], by=lead)
+
+
 def _community_content_values() -> dict[str, object]:
+    """A Bristol community group and its meeting, a South West opportunity and testimonial, and South West
+    news showing today and a published South West page (which the regional lead manages)."""
     from heft.community.models import CommunityGroup, Opportunity
     from heft.content.models import NewsItem, Page, Testimonial
+    from heft.content.selectors import news_showing
     from heft.teaching.models import TeachingSession
 
     group = CommunityGroup.objects.filter(scheme__code="bristol").order_by("pk").first()
-    news = NewsItem.objects.filter(is_published=True).order_by("-pk").first()
-    page = Page.objects.filter(is_published=True).order_by("pk").first()
+    showing = NewsItem.objects.filter(news_showing()).order_by("-show_from", "-pk")
+    news = showing.filter(region__code="south-west").first() or showing.first()
+    pages = Page.objects.filter(is_published=True).order_by("pk")
+    page = pages.filter(region__code="south-west").first() or pages.first()
     return {
         "community_group_pk": _pk(group),
         "community_meeting_pk": _pk(TeachingSession.objects.filter(community_group=group).first()),
@@ -235,8 +358,8 @@ def pages_by_role(values: dict) -> tuple[dict[str, list[Timing]], list[str]]:
 
     pages, unnamed = {role: [] for role in ROLES}, []
     for name, route in MATRIX.items():
-        if route.method not in ("", "GET"):
-            continue
+        if route.method not in ("", "GET") or 200 not in route.get.values():
+            continue  # not read with GET by anyone: a form's POST, or a write of the API
         if any(v not in values for v in route.kwargs.values()):
             unnamed.append(name)
             continue
