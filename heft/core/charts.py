@@ -15,13 +15,15 @@ from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
 # NHS.UK colours, distinguishable for colour-blind readers in this order.
 PALETTE = ["#005eb8", "#ed8b00", "#007f3b", "#330072", "#768692", "#ae2573"]
 DRAWING_KEEP_SECONDS = 24 * 60 * 60
+DRAWING_VERSION = 1  # raise it when the way charts are drawn changes, so that none is served from before
 
 
 def drawn_once(kind: str, shown: object, draw: Callable[[], bytes]) -> bytes:
     """The drawing of `shown` (everything the chart shows, as plain data) from the cache, else drawn and
     kept. The same numbers give the same picture, so nothing needs clearing when data change; and matplotlib
     takes the best part of a second for a chart of thirty bars."""
-    key = f"chart:{kind}:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    drawn = repr((DRAWING_VERSION, matplotlib.__version__, shown))
+    key = f"chart:{kind}:" + hashlib.sha256(drawn.encode()).hexdigest()
     drawing = cache.get(key)
     if drawing is None:
         drawing = draw()

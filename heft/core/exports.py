@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,20 +36,31 @@ def csv_response(file_name: str, header: Sequence[str], rows: Iterable[Sequence]
     return _attachment(response, file_name)
 
 
-def xlsx_response(
-    file_name: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]
-) -> HttpResponse:
-    """One worksheet per entry: {title: (header, rows)}."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+Sheets = dict[str, tuple[Sequence[str], Iterable[Sequence]]]
+
+
+def xlsx_bytes(sheets: Sheets) -> bytes:
+    """One worksheet per entry ({title: (header, rows)}), its header row bold and frozen. openpyxl's
+    write-only workbook streams the rows to the file without keeping a cell object for each."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([spreadsheet_safe(cell) for cell in row])
         sheet.freeze_panes = "A2"
+        sheet.append([_bold_cell(sheet, text, bold) for text in header])
+        for row in rows:
+            sheet.append([spreadsheet_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), file_name)
+    return buffer.getvalue()
+
+
+def _bold_cell(sheet, value, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def xlsx_response(file_name: str, workbook: bytes) -> HttpResponse:
+    """A workbook (from xlsx_bytes) as a download."""
+    return _attachment(HttpResponse(workbook, content_type=XLSX_TYPE), file_name)

@@ -105,9 +105,8 @@ class GroupExposureOut(Schema):
 def list_trainee_exposure(request, region: str = "", scheme: str = "", intake: str = "", period: str = "all"):
     """Each trainee's equity exposure, for the trainees in the caller's regions or schemes."""
     require(request, Perm.VIEW_REPORTS)
-    return equity_report(
-        request.auth, region_code=region, scheme_code=scheme, intake=intake, period=period
-    ).rows
+    filters = {"region_code": region, "scheme_code": scheme, "intake": intake}
+    return exposure_rows(request.auth, until=until_for(period), **filters)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import matplotlib
 from django.utils import timezone
 
-from heft.core.charts import grouped_barh_svg
+from heft.core.charts import drawn_once, grouped_barh_svg
 from heft.engines.deprivation.exposure import QUINTILES
 from heft.reports.selectors import (
     GROUPINGS,
@@ -59,6 +59,13 @@ def _svg(categories, series, **labels) -> bytes:
         return grouped_barh_svg(categories, series, **labels)
 
 
+def _chart(categories, series, **labels) -> str:
+    """The chart as a data URI, drawn once for the numbers it shows: matplotlib takes about a second for a
+    national chart of 120 schemes."""
+    shown = (categories, series, sorted(labels.items()))
+    return as_data_uri(drawn_once("equity", shown, lambda: _svg(categories, series, **labels)))
+
+
 def as_data_uri(svg: bytes) -> str:
     """An SVG as an <img> source: the chart's own styles stay inside the image, so the page's CSP holds."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
@@ -71,27 +78,25 @@ def deep_end_chart(report: EquityReport) -> str:
     series = {
         m.heft_mode_label: [medians.get((group, m.heft_mode), 0) for group in groups] for m in report.modes
     }
-    svg = _svg(
+    return _chart(
         groups,
         series,
         title="Months in Deep End practices (median, whole-time equivalent)",
         xlabel="Months",
         ylabel=GROUPINGS[report.by],
     )
-    return as_data_uri(svg)
 
 
 def quintile_chart(report: EquityReport) -> str:
     """Mean months per trainee in practices of each IMD quintile, one bar per HEFT mode."""
     series = {m.heft_mode_label: [m.quintile_means[q] for q in QUINTILES] for m in report.modes}
-    svg = _svg(
+    return _chart(
         [f"Q{q}" if q else "No data" for q in QUINTILES],
         series,
         title="Months in GP practices by IMD quintile (mean per trainee; Q1 most deprived)",
         xlabel="Months",
         ylabel="National IMD quintile of the practice",
     )
-    return as_data_uri(svg)
 
 
 TRAINEE_HEADER = [

@@ -11,11 +11,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from heft.accounts.permissions import Perm, scope_for
 from heft.engines.deprivation import Exposure, Stint, Summary, exposures, quintile_of_decile, summarise
-from heft.programmes.models import Region, TrainingScheme
+from heft.engines.deprivation.exposure import QUINTILES
+from heft.programmes.models import PostCategory, Region, TrainingScheme
+from heft.reports.exposure_store import exposure_refresh
+from heft.reports.models import PlacementExposure
 from heft.trainees.models import Placement, ProgrammeMembership
 
 HEFT_MODES = ProgrammeMembership.HeftMode
@@ -59,10 +62,10 @@ def exposure_rows(
     trainee_id: int | None = None,
     until: datetime.date | None = None,
 ) -> list[ExposureRow]:
-    """Exposure of every membership in the user's scope that has placements, by trainee surname."""
-    memberships = ProgrammeMembership.objects.filter(
-        scheme__in=schemes_reported_to(user), placements__isnull=False
-    )
+    """Exposure of every membership in the user's scope that has placements, by trainee surname. Summed in
+    the database from the stored figures, those of the memberships read brought up to date first (a cache
+    fill, not a change of record)."""
+    memberships = ProgrammeMembership.objects.filter(scheme__in=schemes_reported_to(user))
     if region_code:
         memberships = memberships.filter(scheme__region__code=region_code)
     if scheme_code:
@@ -71,47 +74,94 @@ def exposure_rows(
         memberships = memberships.filter(intake=intake)
     if trainee_id is not None:
         memberships = memberships.filter(trainee_id=trainee_id)
-    fields = ["pk", "trainee_id", "trainee__forenames", "trainee__surname", "trainee__gmc_number"]
-    fields += ["scheme__name", "scheme__region__name", "intake", "heft_mode"]
-    members = {m["pk"]: m for m in memberships.distinct().values(*fields)}
-    found = exposures(_stints(memberships), until=until)
+    stored = PlacementExposure.objects.filter(membership__in=memberships.values("pk"))
+    # Those stored under these memberships too: a placement moved to a membership out of scope leaves here.
+    exposure_refresh(Placement.objects.filter(Q(membership__in=memberships.values("pk")) | Q(pk__in=stored)))
+    summed = _summed(stored, until)  # only memberships with placements have stored rows
+    partial = _in_progress(stored, until) if until is not None else {}
+    members = sorted((m for m in memberships.values_list(*MEMBER_FIELDS) if m[0] in summed), key=_by_surname)
     labels = dict(HEFT_MODES.choices)
-    return [
-        ExposureRow(
-            membership_id=pk,
-            trainee_id=m["trainee_id"],
-            trainee_name=f"{m['trainee__forenames']} {m['trainee__surname']}",
-            gmc_number=m["trainee__gmc_number"],
-            scheme=m["scheme__name"],
-            region=m["scheme__region__name"],
-            intake=m["intake"],
-            heft_mode=m["heft_mode"],
-            heft_mode_label=labels[m["heft_mode"]],
-            exposure=found.get(pk, Exposure()),
-        )
-        for pk, m in sorted(members.items(), key=_by_surname)
-    ]
+    return [_row(m, summed[m[0]], partial.get(m[0]), labels) for m in members]
 
 
-def _by_surname(item) -> tuple:
-    member = item[1]
-    return member["trainee__surname"], member["trainee__forenames"], member["intake"]
+MEMBER_FIELDS = (
+    "pk",
+    "trainee_id",
+    "trainee__forenames",
+    "trainee__surname",
+    "trainee__gmc_number",
+    "scheme__name",
+    "scheme__region__name",
+    "intake",
+    "heft_mode",
+)
+GP = Q(kind=PostCategory.Kind.GP)
+MEASURES = {  # in the order of Exposure's fields, the quintiles last in QUINTILES' order
+    "months": Q(),
+    "gp": GP,
+    "deep_end": GP & Q(deep_end=True),
+    "innovative": Q(kind=PostCategory.Kind.INNOVATIVE),
+    **{
+        f"q{q or 0}": GP & Q(imd_decile__in=[d for d in range(11) if quintile_of_decile(d or None) == q])
+        for q in QUINTILES
+    },
+}
 
 
-def _stints(memberships: QuerySet[ProgrammeMembership]) -> list[Stint]:
-    placements = Placement.objects.filter(membership__in=memberships.values("pk")).values_list(
-        "membership_id",
-        "start_date",
-        "end_date",
-        "wte",
-        "post__category__kind",
-        "post__practice__is_deep_end",
-        "post__practice__imd_decile",
+def _summed(stored: QuerySet[PlacementExposure], until: datetime.date | None) -> dict[int, tuple]:
+    """{membership id: its months by measure} from the placements that ended by `until` (all if None);
+    those in progress on `until` are added from _in_progress, those after it count nothing. Grouped by the
+    membership alone: grouping by its names as well took the database twice as long."""
+    ended = Q() if until is None else Q(end_date__lte=until)
+    sums = {f"sum_{name}": Sum("months", filter=ended & q) for name, q in MEASURES.items()}
+    found = stored.values("membership_id").annotate(**sums).order_by().values_list("membership_id", *sums)
+    return {pk: measures for pk, *measures in found}
+
+
+def _in_progress(stored: QuerySet[PlacementExposure], until: datetime.date) -> dict[int, Exposure]:
+    """Exposure up to `until` of the placements under way then, computed as the engine does."""
+    running = stored.filter(start_date__lte=until, end_date__gt=until).values_list(
+        "membership_id", "start_date", "end_date", "wte", "kind", "deep_end", "imd_decile"
     )
-    return [
-        Stint(key, start, end, float(wte), kind, bool(deep_end), quintile_of_decile(decile))
-        for key, start, end, wte, kind, deep_end, decile in placements.iterator(chunk_size=5_000)
+    stints = [
+        Stint(key, start, end, float(wte), kind, deep_end, quintile_of_decile(decile or None))
+        for key, start, end, wte, kind, deep_end, decile in running
     ]
+    return exposures(stints, until=until)
+
+
+def _row(member: tuple, summed: list, partial: Exposure | None, labels: dict) -> ExposureRow:
+    pk, trainee_id, forenames, surname, gmc_number, scheme, region, intake, mode = member
+    months, gp, deep_end, innovative, *quintiles = (value or 0.0 for value in summed)  # None: nothing
+    exposure = Exposure(months, gp, deep_end, innovative, dict(zip(QUINTILES, quintiles, strict=True)))
+    if partial is not None:
+        _add(exposure, partial)
+    return ExposureRow(
+        membership_id=pk,
+        trainee_id=trainee_id,
+        trainee_name=f"{forenames} {surname}",
+        gmc_number=gmc_number,
+        scheme=scheme,
+        region=region,
+        intake=intake,
+        heft_mode=mode,
+        heft_mode_label=labels[mode],
+        exposure=exposure,
+    )
+
+
+def _add(exposure: Exposure, more: Exposure) -> None:
+    exposure.months += more.months
+    exposure.gp += more.gp
+    exposure.deep_end += more.deep_end
+    exposure.innovative += more.innovative
+    for q, months in more.quintiles.items():
+        exposure.quintiles[q] += months
+
+
+def _by_surname(member: tuple) -> tuple:
+    """Surname, forenames, intake; then the membership, so that namesakes keep one order."""
+    return member[3], member[2], member[7], member[0]
 
 
 @dataclass(frozen=True)
@@ -168,4 +218,5 @@ def _summary(group: str, mode: str, members: list[ExposureRow]) -> GroupSummary:
 
 def intakes_reported_to(user) -> list[str]:
     memberships = ProgrammeMembership.objects.filter(scheme__in=schemes_reported_to(user))
-    return sorted(set(memberships.values_list("intake", flat=True)), reverse=True)
+    intakes = memberships.order_by().values_list("intake", flat=True).distinct()  # a few, not every row
+    return sorted(intakes, reverse=True)

@@ -7,6 +7,7 @@ from heft.accounts.permissions import Perm
 from heft.core.exports import csv_response, xlsx_response
 from heft.core.pagination import paginate
 from heft.core.ratelimit import rate_limited
+from heft.reports.exports import xlsx_cached
 from heft.reports.forms import EquityFilterForm
 from heft.reports.report import (
     QUINTILE_LABELS,
@@ -62,5 +63,5 @@ def equity_export(request):
             f"By {GROUPINGS[report.by].lower()}": (SUMMARY_HEADER, summary_table(report.groups)),
             "HEFT compared": (SUMMARY_HEADER, summary_table(report.modes)),
         }
-        return xlsx_response("heft-equity-exposure.xlsx", sheets)
+        return xlsx_response("heft-equity-exposure.xlsx", xlsx_cached(sheets))
     return csv_response("heft-equity-exposure.csv", TRAINEE_HEADER, trainee_table(report.rows))

@@ -19,6 +19,8 @@ from heft.engines.deprivation.exposure import QUINTILES, Summary
 from heft.reports.report import EquityReport, deep_end_chart, quintile_chart
 from heft.reports.selectors import GroupSummary
 
+pytestmark = pytest.mark.django_db  # the charts are kept in the cache, a table of the database
+
 SVG = "{http://www.w3.org/2000/svg}"
 SCHEMES = [
     "Bath & Swindon",
