@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from heft.accounts.permissions import Perm, scope_for
 from heft.privacy.models import RetentionReview
 from heft.privacy.retention import KINDS
-from heft.trainees.models import Trainee
+from heft.trainees.models import ProgrammeMembership, Trainee
 
 
 def trainees_exportable_by(user, *, search: str = "") -> QuerySet[Trainee]:
@@ -15,10 +15,10 @@ def trainees_exportable_by(user, *, search: str = "") -> QuerySet[Trainee]:
     if scope.england:
         trainees = Trainee.objects.all()
     else:
-        condition = Q(memberships__scheme__region_id__in=scope.region_ids) | Q(
-            memberships__scheme_id__in=scope.scheme_ids
+        condition = Q(scheme__region_id__in=scope.region_ids) | Q(scheme_id__in=scope.scheme_ids)
+        trainees = Trainee.objects.filter(
+            pk__in=ProgrammeMembership.objects.filter(condition).values("trainee_id")
         )
-        trainees = Trainee.objects.filter(pk__in=Trainee.objects.filter(condition).values("pk"))
     if search:
         trainees = trainees.filter(
             Q(surname__icontains=search) | Q(forenames__icontains=search) | Q(gmc_number=search)

@@ -4,11 +4,14 @@ records, no secrets, and every export leaves an audit event."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from heft.audit.models import AuditEvent
 from heft.privacy.export import SECTIONS, subject_access_data
-from heft.teaching.models import CalendarFeedToken
+from heft.teaching.models import Attendance, CalendarFeedToken, Reflection
 from tests.pages import page_text
+from tests.privacy.conftest import _session
 
 
 def _json(response) -> dict:
@@ -119,3 +122,43 @@ def test_a_trainee_without_a_record_gets_404(world, client_for):
     world.trainee_a.user = None
     world.trainee_a.save()
     assert client_for("trainee").get("/privacy/my-data/").status_code == 404
+
+
+def test_linked_records_are_named_as_they_name_themselves(records_a):
+    """Read a level at a time for every section together, the names are those a fresh read gives."""
+    export = subject_access_data(records_a.trainee)
+    notice = next(s for s in export.sections if s.key == "release_notices").records[0]
+    placement = next(f for f in notice.fields if f.name == "placement")
+    model = next(s for s in SECTIONS if s.key == "release_notices").model_class
+    fresh = model.objects.get(pk=next(f.value for f in notice.fields if f.name == "id"))
+    assert placement.text == str(fresh.placement)  # named by its post, the post by its category: 3 deep
+    offer = next(s for s in export.sections if s.key == "offers").records[0]
+    assert next(f.text for f in offer.fields if f.name == "run").startswith("Run ")
+
+
+def test_the_export_asks_no_more_queries_as_records_grow(records_a):
+    with CaptureQueriesContext(connection) as before:
+        small = subject_access_data(records_a.trainee)
+    session = records_a.session
+    for n in range(4):
+        extra = _session(session.year, session.start, f"Extra session {n}")
+        trainee = records_a.trainee
+        Attendance.objects.create(session=extra, trainee=trainee, status="attended", source="check_in")
+        Reflection.objects.create(session=extra, trainee=trainee, text=f"Extra reflection {n}")
+    with CaptureQueriesContext(connection) as after:
+        large = subject_access_data(records_a.trainee)
+    assert large.record_count >= small.record_count + 8
+    assert len(after) == len(before)
+    reflections = next(s for s in large.sections if s.key == "reflections").records
+    assert {f.text for r in reflections for f in r.fields if f.name == "session"} >= {
+        str(s) for s in type(session).objects.filter(title__startswith="Extra session")
+    }
+
+
+def test_a_record_reached_twice_through_a_many_to_many_link_is_exported_once(records_a):
+    user = records_a.trainee.user
+    records_a.session.leads.add(user)  # already a lead: the link is unique, the section must not repeat it
+    export = subject_access_data(records_a.trainee)
+    led = next(s for s in export.sections if s.key == "sessions_led").records
+    ids = [f.value for r in led for f in r.fields if f.name == "id"]
+    assert len(ids) == len(set(ids)) == 1
