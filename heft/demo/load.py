@@ -9,6 +9,7 @@ from faker import Faker
 
 from heft.demo import community, content, national, preferencing, teaching, trainees, world
 from heft.demo.world import DemoWorld, demo_faker
+from heft.reports.exposure_store import exposure_refresh
 
 # Each module has STEPS, a list of (label, build(fake, world)) run after the world's, and MODELS, the models
 # whose rows it writes (for the counts). Order matters: later modules read what earlier ones wrote
@@ -53,6 +54,7 @@ def load_demo_data(
                 on_step(label)
             build(demo_faker(build.__name__), demo_world)
         counts = demo_counts()
+        exposure_refresh()  # the equity report's stored figures, so its first read has none to compute
     gather_planner_statistics()
     return counts
 
