@@ -68,12 +68,12 @@ def trainees_in_teaching() -> QuerySet[Trainee]:
 
 def teaching_region_id(trainee: Trainee) -> int | None:
     """The region whose regional sessions the trainee attends; None when they are not in HEFT teaching."""
-    row = trainees_in_teaching().filter(pk=trainee.pk).values_list("teaching_region_id", flat=True).first()
-    return row
+    current = current_teaching_memberships(Q(trainee=trainee))
+    return current.values_list("scheme__region_id", flat=True).first()
 
 
 def is_in_teaching(trainee: Trainee) -> bool:
-    return trainees_in_teaching().filter(pk=trainee.pk).exists()
+    return current_teaching_memberships(Q(trainee=trainee)).exists()
 
 
 def trainees_for_session(session: TeachingSession) -> QuerySet[Trainee]:
