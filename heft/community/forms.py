@@ -5,6 +5,7 @@ from django import forms
 
 from heft.community import selectors
 from heft.community.models import CareerOutcome, Opportunity
+from heft.core.forms import LongChoices
 
 LONDON = ZoneInfo("Europe/London")
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -49,8 +50,9 @@ class PlaceForm(forms.Form):
     trainee = forms.ChoiceField(label="Trainee", error_messages={"required": "Choose a trainee."})
 
     def __init__(self, *args, trainees, **kwargs):
+        """`trainees`: (trainee id, full name) pairs, as community.selectors.trainees_placeable_in gives."""
         super().__init__(*args, **kwargs)
-        self.fields["trainee"].choices = _choices(((t.pk, t.full_name) for t in trainees), "Choose")
+        self.fields["trainee"].choices = LongChoices(trainees, "Choose")
 
 
 class LeadForm(forms.Form):
@@ -115,9 +117,10 @@ class AssignForm(forms.Form):
     trainee = forms.ChoiceField(error_messages={"required": "Choose a trainee."})
 
     def __init__(self, *args, mentors, trainees, **kwargs):
+        """`trainees`: (trainee id, full name) pairs (community.selectors.community_trainee_choices)."""
         super().__init__(*args, **kwargs)
         self.fields["mentor"].choices = _choices(((m.pk, m.user.get_full_name()) for m in mentors), "Choose")
-        self.fields["trainee"].choices = _choices(((t.pk, t.full_name) for t in trainees), "Choose")
+        self.fields["trainee"].choices = LongChoices(trainees, "Choose")
 
 
 class ProfileForm(forms.Form):
@@ -212,10 +215,9 @@ class OutcomeForm(forms.Form):
     notes = forms.CharField(max_length=1000, required=False, widget=forms.Textarea)
 
     def __init__(self, *args, graduates, **kwargs):
+        """`graduates`: (membership id, label) pairs, as community.selectors.graduate_choices gives them."""
         super().__init__(*args, **kwargs)
-        self.fields["graduate"].choices = _choices(
-            ((m.pk, f"{m.trainee.full_name}, CCT {m.cct_estimate:%-d %b %Y}") for m in graduates), "Choose"
-        )
+        self.fields["graduate"].choices = LongChoices(graduates, "Choose")
 
     def clean_practice_code(self):
         code = self.cleaned_data["practice_code"].strip().upper()

@@ -107,13 +107,32 @@ def group_managed_by(user, pk: int) -> CommunityGroup:
 
 
 def groups_with_members_managed_by(user) -> QuerySet[CommunityGroup]:
-    return groups_managed_by(user).prefetch_related("memberships")
+    """The groups in the user's scope, each with `member_count`: its current members."""
+    return groups_managed_by(user).annotate(
+        member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
+    )
+
+
+# What the API shows of a group's meetings (community.api.MeetingOut), and what finds their group.
+API_MEETING_FIELDS = (
+    "community_group", "uid", "kind", "topic", "start", "end", "venue", "online_link", "status",
+    "sequence", "published_at",
+)  # fmt: skip
 
 
 def groups_listed_for(user) -> QuerySet[CommunityGroup]:
     """Programme teams: the groups in their scope. Trainees and mentors: the groups they belong to or lead."""
     groups = groups_managed_by(user) if has_perm(user, Perm.MANAGE_COMMUNITY) else groups_of(user)
-    return groups.prefetch_related("memberships", "sessions").order_by("region__name", "name")
+    return groups.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMember.objects.filter(left_at__isnull=True).only("group", "trainee", "left_at"),
+        ),
+        Prefetch(
+            "sessions",
+            queryset=TeachingSession.objects.filter(published_at__isnull=False).only(*API_MEETING_FIELDS),
+        ),
+    ).order_by("region__name", "name")
 
 
 def mentors_managed_by(user) -> QuerySet[Mentor]:
@@ -159,6 +178,19 @@ def patch_trainees(patch: Patch) -> QuerySet[ProgrammeMembership]:
     )
 
 
+def _names(trainees: QuerySet[Trainee]) -> list[tuple[int, str]]:
+    """(trainee id, full name) pairs, reading only those columns: for choosing among thousands."""
+    return [
+        (pk, f"{forenames} {surname}")
+        for pk, forenames, surname in trainees.values_list("pk", "forenames", "surname")
+    ]
+
+
+def community_trainee_choices(user) -> list[tuple[int, str]]:
+    """community_trainees_managed_by as (trainee id, full name) pairs, to choose from."""
+    return _names(community_trainees_managed_by(user))
+
+
 def community_trainees_managed_by(user) -> QuerySet[Trainee]:
     """HEFT trainees in training in the schemes the user manages, by name."""
     memberships = ProgrammeMembership.objects.filter(
@@ -169,14 +201,21 @@ def community_trainees_managed_by(user) -> QuerySet[Trainee]:
     return Trainee.objects.filter(pk__in=memberships.values("trainee_id")).order_by("surname", "forenames")
 
 
-def trainees_placeable_in(user, group: CommunityGroup) -> list[Trainee]:
-    """Trainees a lead may place in the group: HEFT trainees of its region, in the lead's scope, not already
-    in it; by name."""
-    memberships = patch_trainees(Patch(group.region))
-    visible = set(trainees_visible_to(user).values_list("pk", flat=True))
-    in_group = set(group.memberships.filter(left_at__isnull=True).values_list("trainee_id", flat=True))
-    trainees = [m.trainee for m in memberships if m.trainee_id in visible and m.trainee_id not in in_group]
-    return sorted(trainees, key=lambda t: (t.surname, t.forenames))
+def trainees_placeable_in(user, group: CommunityGroup) -> list[tuple[int, str]]:
+    """Trainees a lead may place in the group, as (trainee id, full name) pairs: HEFT trainees of its
+    region, in the lead's scope, not already in it; by name. One query, reading only names (a region has
+    thousands of trainees)."""
+    in_region = ProgrammeMembership.objects.filter(
+        status=ProgrammeMembership.Status.ACTIVE, heft_mode__in=HEFT_MODES, scheme__region=group.region
+    ).values("trainee_id")
+    in_group = group.memberships.filter(left_at__isnull=True).values("trainee_id")
+    trainees = (
+        Trainee.objects.filter(pk__in=in_region)
+        .filter(pk__in=trainees_visible_to(user).values("pk"))
+        .exclude(pk__in=in_group)
+        .order_by("surname", "forenames", "pk")
+    )
+    return _names(trainees)
 
 
 def region_choices_for(user) -> QuerySet[Region]:
@@ -541,37 +580,63 @@ def graduates_visible_to(user) -> QuerySet[ProgrammeMembership]:
     )
 
 
-def outcome_one_year_on(
-    membership: ProgrammeMembership, outcomes: list[CareerOutcome]
-) -> CareerOutcome | None:
-    """The record nearest one year after CCT, within 9 to 15 months of it."""
-    first, last = (add_months(membership.cct_estimate, m) for m in OUTCOME_WINDOW)
-    target = add_months(membership.cct_estimate, 12)
-    near = [o for o in outcomes if first <= o.as_at <= last]
-    return min(near, key=lambda o: abs((o.as_at - target).days), default=None)
+class _OutcomeWindows:
+    """For a CCT date: the start of the one-year-on window, one year on, and the window's end (graduates
+    share a few CCT dates, so each is worked out once)."""
+
+    def __init__(self):
+        self._known: dict[datetime.date, tuple[datetime.date, datetime.date, datetime.date]] = {}
+
+    def of(self, cct: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
+        if cct not in self._known:
+            first, last = (add_months(cct, m) for m in OUTCOME_WINDOW)
+            self._known[cct] = (first, add_months(cct, 12), last)
+        return self._known[cct]
 
 
 def outcomes_report(user, today: datetime.date) -> dict:
     """Graduates a year or more past their CCT, by CCT year: how many have a record one year on, and how
-    many of those work in a Deep End practice."""
-    graduates = [m for m in graduates_visible_to(user) if add_months(m.cct_estimate, 12) <= today]
-    outcomes: dict[int, list[CareerOutcome]] = {}
-    for outcome in CareerOutcome.objects.filter(trainee__in=[m.trainee_id for m in graduates]):
-        outcomes.setdefault(outcome.trainee_id, []).append(outcome)
+    many of those work in a Deep End practice. Reads only the columns it counts (a national report covers
+    thousands of graduates)."""
+    visible = ProgrammeMembership.objects.filter(
+        status=ProgrammeMembership.Status.COMPLETED,
+        cct_estimate__isnull=False,
+        trainee__in=trainees_visible_to(user).values("pk"),
+    )
+    window = _OutcomeWindows()
+    graduates = [
+        (trainee_id, cct)
+        for trainee_id, cct in visible.values_list("trainee_id", "cct_estimate")
+        if window.of(cct)[1] <= today
+    ]
+    outcomes: dict[int, list[tuple[datetime.date, bool]]] = {}
+    recorded = CareerOutcome.objects.filter(trainee__in=visible.values("trainee_id")).order_by()
+    for trainee_id, as_at, deep_end in recorded.values_list("trainee_id", "as_at", "deep_end"):
+        outcomes.setdefault(trainee_id, []).append((as_at, deep_end))
     rows: dict[int, dict] = {}
-    for membership in graduates:
-        row = rows.setdefault(
-            membership.cct_estimate.year,
-            {"year": membership.cct_estimate.year, "graduates": 0, "known": 0, "deep_end": 0},
-        )
+    for trainee_id, cct in graduates:
+        row = rows.setdefault(cct.year, {"year": cct.year, "graduates": 0, "known": 0, "deep_end": 0})
         row["graduates"] += 1
-        outcome = outcome_one_year_on(membership, outcomes.get(membership.trainee_id, []))
+        records = outcomes.get(trainee_id)
+        if not records:
+            continue
+        first, target, last = window.of(cct)
+        near = [o for o in records if first <= o[0] <= last]
+        outcome = min(near, key=lambda o: abs((o[0] - target).days), default=None)
         if outcome:
             row["known"] += 1
-            row["deep_end"] += int(outcome.deep_end)
+            row["deep_end"] += int(outcome[1])
     ordered = [rows[year] for year in sorted(rows)]
     totals = {key: sum(r[key] for r in ordered) for key in ("graduates", "known", "deep_end")}
     return {"rows": ordered, "totals": totals}
+
+
+def graduate_choices(user) -> list[tuple[int, str]]:
+    """The graduates an outcome may be recorded for, as (membership id, label) pairs: the latest CCT first."""
+    rows = graduates_visible_to(user).values_list(
+        "pk", "trainee__forenames", "trainee__surname", "cct_estimate"
+    )
+    return [(pk, f"{forenames} {surname}, CCT {cct:%-d %b %Y}") for pk, forenames, surname, cct in rows]
 
 
 def practice_with_ods_code(code: str) -> Practice | None:

@@ -5,7 +5,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from heft.accounts.permissions import Perm, has_perm, scope_for
 from heft.engines.rotations import Slot, rotation_findings
@@ -266,9 +267,17 @@ def _intakes(rotations: QuerySet[Rotation]) -> list[str]:
 
 
 def posts_listed_for(user, *, scheme_code: str = "") -> QuerySet[Post]:
-    """The posts `user` manages with how many rotations hold each, for the set-up list."""
+    """The posts `user` manages with how many rotations hold each, for the set-up list. The count is a
+    subquery, so a page of posts counts only its own (a join and GROUP BY counted every post's slots)."""
+    holding = (
+        RotationSlot.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("rotation", distinct=True))
+        .values("n")
+    )
     return posts_managed_by(user, scheme_code=scheme_code).annotate(
-        rotation_count=Count("slots__rotation", distinct=True)
+        rotation_count=Coalesce(Subquery(holding), 0)
     )
 
 

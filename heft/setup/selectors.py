@@ -95,14 +95,19 @@ def intake_label(intake: str) -> str:
         return intake
 
 
-def schemes_set_up_by(user) -> list[TrainingScheme]:
-    """The schemes `user` manages, each with `intake_rows` (see intakes_by_scheme) and `editable`."""
-    schemes = list(
+def schemes_set_up_by(user) -> QuerySet[TrainingScheme]:
+    """The schemes `user` manages, by region then name; give a page of them to with_intake_rows."""
+    return (
         schemes_managed_by(user)
         .select_related("region", "school")
         .prefetch_related("localities")
         .order_by("region__name", "name")
     )
+
+
+def with_intake_rows(user, schemes) -> list[TrainingScheme]:
+    """`schemes`, each with `intake_rows` (see intakes_by_scheme) and `editable`."""
+    schemes = list(schemes)
     rows = intakes_by_scheme(schemes)
     for scheme in schemes:
         scheme.intake_rows = rows.get(scheme.pk, [])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm, has_perm
 from heft.core.forms import saved
+from heft.core.pagination import paginate
 from heft.programmes.models import PostCategory
 from heft.programmes.selectors import (
     categories_list,
@@ -50,11 +51,13 @@ from heft.setup.selectors import (
     school_by_pk,
     schools_in_regions,
     subtype_by_pk,
+    with_intake_rows,
 )
 
 READ = ["GET", "HEAD"]
 READ_WRITE = ["GET", "HEAD", "POST"]
 FORM_PAGE = "setup/structure_form.jinja"
+SCHEMES_PER_PAGE = 20  # the hub's scheme cards: a national admin manages over a hundred schemes
 
 
 def _or_404(read, *args, **kwargs):
@@ -91,11 +94,13 @@ def _form_page(request, form, *, title: str, back: tuple[str, str], **context):
 def home(request):
     user = request.user
     manages_structure = may_manage_structure(user)
+    page = paginate(request, schemes_set_up_by(user), per_page=SCHEMES_PER_PAGE)
     context = {
         "manages_structure": manages_structure,
         "regions": regions_with_schools() if manages_structure else [],
         "led_regions": [] if manages_structure else list(regions_led_by(user)),
-        "schemes": schemes_set_up_by(user),
+        "schemes": with_intake_rows(user, page.object_list),
+        "page": page,
         "may_create_schemes": may_create_schemes(user),
         "catalogue": catalogue_counts(),
         "manages_people": has_perm(user, Perm.MANAGE_PEOPLE),

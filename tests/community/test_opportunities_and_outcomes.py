@@ -175,6 +175,26 @@ def test_recording_an_outcome_from_the_page(world, client_for):
     assert "on or after their CCT" in response.content.decode()
 
 
+def test_the_graduate_list_keeps_the_choice_and_escapes_names(world, client_for):
+    """The graduate select names every graduate in scope (thousands nationally), so its options are
+    written in one go: a refused form still shows the graduate chosen, and names are escaped."""
+    membership = graduate(world, cct=D(2024, 8, 6))
+    membership.trainee.surname = "O'Brien <Fictional>"
+    membership.trainee.save()
+    other = graduate(world, cct=D(2024, 8, 6))
+    client = client_for("regional_lead")
+    page = client.get(reverse("community:outcomes")).content.decode()
+    assert "O&#39;Brien &lt;Fictional&gt;" in page
+    assert "<Fictional>" not in page
+    assert f'<option value="{other.pk}">' in page
+    data = {"graduate": membership.pk, "as_at": "2025-08-01", "role": "salaried", "practice_code": "ZZZZZZ"}
+    response = client.post(reverse("community:outcomes"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'<option value="{membership.pk}" selected>' in body
+    assert f'<option value="{other.pk}">' in body
+
+
 def test_the_opportunity_api(world, opportunity, st3, client):
     client.force_login(st3.user)
     assert [o["id"] for o in client.get("/api/v1/opportunities").json()] == [opportunity.pk]

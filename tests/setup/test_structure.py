@@ -67,6 +67,26 @@ def test_national_admins_see_every_part_in_the_order_it_is_set_up(world, client_
     assert "Manage the post catalogue" in body
 
 
+def test_the_hub_shows_schemes_a_page_at_a_time(world, client_for):
+    """A national admin manages every scheme in England (over a hundred): the hub shows 20 cards a page."""
+    from heft.setup.views_structure import SCHEMES_PER_PAGE
+
+    for n in range(SCHEMES_PER_PAGE):
+        f.SchemeFactory(region=world.region_a, code=f"zz-paged-{n:02d}", name=f"Zz Paged Scheme {n:02d}")
+    total = TrainingScheme.objects.count()
+    client = client_for(NATIONAL)
+    first = page(client, "setup:home")
+    assert f"Schemes 1 to {SCHEMES_PER_PAGE} of {total}" in first
+    assert first.count('class="nhsuk-card__heading" id="scheme-') == SCHEMES_PER_PAGE
+    assert "?page=2" in first
+    assert "Zz Paged Scheme 19" not in first
+    second = page(client, "setup:home", page=2)
+    assert "Zz Paged Scheme 19" in second
+    assert reverse("setup:scheme_intakes", args=["zz-paged-19"]) in second
+    assert second.count('class="nhsuk-card__heading" id="scheme-') == total - SCHEMES_PER_PAGE
+    assert "?page=1" in second
+
+
 def test_a_regional_lead_sees_their_region_and_its_schemes_only(world, client_for):
     world.region_a.contact_email = "heft.region-a@example.org"
     world.region_a.save()

@@ -79,5 +79,5 @@ def assignment_end(request, pk: int):
 
 
 def _assign_form(user, data=None):
-    trainees = selectors.community_trainees_managed_by(user)
+    trainees = selectors.community_trainee_choices(user)
     return forms.AssignForm(data, mentors=selectors.mentors_managed_by(user), trainees=trainees)

@@ -11,7 +11,7 @@ from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
 from heft.community import forms, selectors, services
 from heft.community.views.common import GET, GET_POST, posted
-from heft.core.charts import grouped_bar_svg
+from heft.core.charts import drawn_once, grouped_bar_svg
 from heft.core.forms import saved
 
 
@@ -21,7 +21,7 @@ from heft.core.forms import saved
 def outcomes(request):
     user = request.user
     graduates = selectors.graduates_visible_to(user)
-    form = forms.OutcomeForm(posted(request), graduates=graduates)
+    form = forms.OutcomeForm(posted(request), graduates=selectors.graduate_choices(user))
 
     def save():
         data = dict(form.cleaned_data)
@@ -46,15 +46,21 @@ def outcomes(request):
 @never_cache
 def outcomes_chart(request):
     rows = selectors.outcomes_report(request.user, timezone.localdate())["rows"]
-    svg = grouped_bar_svg(
-        [str(r["year"]) for r in rows],
+    counts = tuple((r["year"], r["graduates"], r["known"], r["deep_end"]) for r in rows)
+    svg = drawn_once("outcomes", counts, lambda: _outcomes_svg(counts))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _outcomes_svg(counts: tuple[tuple[int, int, int, int], ...]) -> bytes:
+    """The chart of these counts (year, graduates, known, Deep End)."""
+    return grouped_bar_svg(
+        [str(year) for year, *_ in counts],
         {
-            "Graduates": [r["graduates"] for r in rows],
-            "Known one year on": [r["known"] for r in rows],
-            "In a Deep End practice": [r["deep_end"] for r in rows],
+            "Graduates": [c[1] for c in counts],
+            "Known one year on": [c[2] for c in counts],
+            "In a Deep End practice": [c[3] for c in counts],
         },
         title="Where graduates work one year after CCT",
         xlabel="Year of CCT",
         ylabel="Graduates",
     )
-    return HttpResponse(svg, content_type="image/svg+xml")
