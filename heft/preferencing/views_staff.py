@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from heft.accounts.access import requires
 from heft.accounts.permissions import Perm
-from heft.core.charts import grouped_bar_svg
+from heft.core.charts import drawn_once, grouped_bar_svg
 from heft.core.ratelimit import rate_limited
 from heft.preferencing import exports, selectors, services, tasks
 from heft.preferencing.forms import (
@@ -331,14 +331,15 @@ def run_compare(request, pk: int):
 def run_compare_chart(request, pk: int):
     window = selectors.window_managed_by(request.user, pk)
     comparison = selectors.run_comparison(window, _run_ids(request))
-    svg = grouped_bar_svg(
-        [str(c) for c in comparison["choices"]],
-        {f"Run {row['run'].pk} ({row['run'].mechanism})": row["profile"] for row in comparison["rows"]},
-        title="Trainees by the choice they would get",
-        xlabel="Choice number",
-        ylabel="Trainees",
-    )
+    choices = [str(c) for c in comparison["choices"]]
+    series = {f"Run {row['run'].pk} ({row['run'].mechanism})": row["profile"] for row in comparison["rows"]}
+    svg = drawn_once("run-compare", (choices, series), lambda: _comparison_svg(choices, series))
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _comparison_svg(choices: list[str], series: dict[str, list[int]]) -> bytes:
+    title = "Trainees by the choice they would get"
+    return grouped_bar_svg(choices, series, title=title, xlabel="Choice number", ylabel="Trainees")
 
 
 def _run_ids(request) -> list[int]:
