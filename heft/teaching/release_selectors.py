@@ -76,7 +76,10 @@ def supervisor_for(placement: Placement | None) -> Supervisor | None:
     """A lead's correction first, then the placement's own supervisor, then one typed with a notice."""
     if placement is None:
         return None
-    record = supervisor_record(placement)
+    return _supervisor_from(placement, supervisor_record(placement))
+
+
+def _supervisor_from(placement: Placement, record: PlacementSupervisor | None) -> Supervisor | None:
     if record and record.corrects_placement:
         return Supervisor(record.name, record.email, "corrected")
     own = placement_own_supervisor(placement)
@@ -154,16 +157,21 @@ def release_overview(
         placements.filter(
             membership__trainee_id__in=trainees.values("pk"), start_date__lte=last, end_date__gte=first
         )
-        .select_related("membership", "post__category", "post__practice", "teaching_supervisor")
+        .select_related("membership", "post__category", "post__practice")
         .order_by("membership__trainee__surname", "membership__trainee__forenames", "start_date")
     )
     days = [(s, timezone.localtime(s.start).date(), timezone.localtime(s.end).date()) for s in sessions]
+    # Read apart, not through select_related: a placement without one raises (and catches) an exception.
+    placements = list(placements)
+    found = PlacementSupervisor.objects.filter(placement_id__in=[p.pk for p in placements])
+    records = {r.placement_id: r for r in found}
     rows = []
     for placement in placements:
         trainee, region_id = region_of[placement.membership.trainee_id]
         listed = [s for s, start, end in days if _released_for(s, start, end, placement, region_id)]
         if listed:
-            rows.append(ReleaseRow(trainee, placement, listed, supervisor_for(placement)))
+            supervisor = _supervisor_from(placement, records.get(placement.pk))
+            rows.append(ReleaseRow(trainee, placement, listed, supervisor))
     _attach_last_notices(rows)
     placed = {row.trainee.pk for row in rows}
     without = sorted(
