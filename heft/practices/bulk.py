@@ -7,13 +7,23 @@ is one `UPDATE ... FROM (VALUES ...)`, which PostgreSQL and SQLite (3.33 and lat
 
 from django.db import connection, models
 
+from heft.practices.models import Practice
+from heft.practices.signals import practices_saved_in_bulk
+
 BATCH = 500
 
 
 def bulk_set(model: type[models.Model], objects: list[models.Model], fields: list[str]) -> None:
-    """Save `fields` of every object in `objects`, a batch of rows per statement."""
+    """Save `fields` of every object in `objects`, a batch of rows per statement; for practices, tell the
+    apps above (no post_save is sent)."""
     if not objects:
         return
+    _update(model, objects, fields)
+    if model is Practice:
+        practices_saved_in_bulk.send(sender=Practice, pks=[obj.pk for obj in objects], fields=fields)
+
+
+def _update(model: type[models.Model], objects: list[models.Model], fields: list[str]) -> None:
     if connection.vendor not in {"postgresql", "sqlite"}:
         model.objects.bulk_update(objects, fields, batch_size=BATCH)
         return

@@ -2,11 +2,11 @@
 
 Before every read the report calls exposure_refresh(): one query finds the placements whose stored inputs
 differ from the live ones (or that have none yet) and only those are computed again, by
-heft.engines.deprivation. So the figures are right after any write, including those that send no signal:
-Placement.objects.bulk_create in heft/trainees/placements.py, bulk_update in heft/practices/bulk.py (IMD
-imports, the Deep End rule) and the demo loader. Deleted placements take their rows with them (CASCADE).
-The receivers in heft/reports/receivers.py refresh eagerly after a placement or practice is saved, so the
-first read after them finds nothing to do.
+heft.engines.deprivation. So the figures are right after any write, including those that tell nobody:
+Placement.objects.bulk_create in heft/trainees/placements.py (a rotation's few placements), posts saved by
+an upload, queryset updates. Deleted placements take their rows with them (CASCADE). The receivers in
+heft/reports/receivers.py refresh eagerly after a placement or practice is saved, one by one or in bulk (an
+import, the Deep End rule, the demo loader), so that the first read after them finds nothing to do.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Eager refreshes of the equity report's stored figures after a placement or a practice is saved. They are
-not what keeps the figures right (exposure_refresh before each read does that, whatever wrote); they do the
-work at the write, inside its transaction, so that the report's next read has nothing left to compute.
+"""Eager refreshes of the equity report's stored figures after placements or practices are saved, one by one
+or in bulk (an import, the Deep End rule). They are not what keeps the figures right (exposure_refresh before
+each read does that, whatever wrote); they do the work at the write, inside its transaction, so that the
+report's next read has nothing left to compute.
 
 Posts and post categories have none: an upload saves thousands of posts one by one, and a query after each
 would cost more than the read's refresh of the few placements whose post changed.
@@ -10,6 +11,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from heft.practices.models import Practice
+from heft.practices.signals import practices_saved_in_bulk
 from heft.reports.exposure_store import exposure_refresh
 from heft.trainees.models import Placement
 
@@ -34,3 +36,10 @@ def exposure_refresh_after_save(sender, instance, created=False, update_fields=N
     if raw or not _touches_figures(sender, created, update_fields):
         return  # a fixture being loaded, or a save that leaves the figures as they are
     exposure_refresh(Placement.objects.filter(**{PLACEMENTS_OF[sender]: instance.pk}))
+
+
+@receiver(practices_saved_in_bulk, dispatch_uid="reports.exposure.practices_in_bulk")
+def exposure_refresh_after_bulk_save(sender, pks, fields, **kwargs):
+    """An import or the Deep End rule saved practices in bulk: refresh their placements' figures."""
+    if READ[Practice] & set(fields):
+        exposure_refresh(Placement.objects.filter(post__practice__in=pks))

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 
 from heft.engines.deprivation import Stint, exposures, quintile_of_decile
+from heft.practices.bulk import bulk_set
 from heft.practices.models import Practice
 from heft.practices.services import practice_deep_end_override
 from heft.programmes.models import PostCategory
@@ -121,8 +122,17 @@ def test_a_deep_end_decision_by_hand_refreshes_the_figures_at_once(placed):
     assert {row.exposure.deep_end for row in rows} == {0}
 
 
-def test_a_rule_or_import_that_updates_practices_in_bulk_is_caught(placed):
-    # The Deep End rule and the IMD imports write with bulk_update, which sends no signal.
+def test_a_rule_or_import_that_saves_practices_in_bulk_refreshes_the_figures_at_once(placed):
+    """The Deep End rule and the imports write through bulk_set, which tells reports what it saved."""
+    placed.practice.is_deep_end, placed.practice.imd_decile = False, 9
+    bulk_set(Practice, [placed.practice], ["is_deep_end", "imd_decile"])
+    assert not stale_placements().exists()
+    rows = {row.trainee_id: row.exposure for row in exposure_rows(placed.user("national_admin"))}
+    assert rows[placed.trainee_a.pk].deep_end == 0
+    assert_same_as_direct(placed.user("national_admin"))
+
+
+def test_an_update_that_sends_nothing_is_caught_at_the_next_read(placed):
     Practice.objects.filter(pk=placed.practice.pk).update(is_deep_end=False, imd_decile=9)
     assert stale_placements().count() == 2
     rows = {row.trainee_id: row.exposure for row in exposure_rows(placed.user("national_admin"))}
