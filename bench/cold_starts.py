@@ -188,6 +188,7 @@ def seed(database_url: str, quick: bool) -> dict:
     from heft.practices.selectors import deep_end_rule_preview
     from heft.practices.services import data_import_run_file, deep_end_rule_apply
     from heft.programmes.models import Region
+    from heft.reports.exposure_store import exposure_refresh
 
     call_command("migrate", verbosity=0)
     size = data.QUICK if quick else data.FULL
@@ -201,6 +202,7 @@ def seed(database_url: str, quick: bool) -> dict:
     ):
         data_import_run_file(source=source, file_name=f"{source}.csv", data=content, by="bench")
     admin, placements = data.build_trainees(size, rng)
+    exposure_refresh()  # the equity figures stored, as the migration that added the store does on deploy
     lead = User.objects.create(email=LEAD)
     RoleAssignment.objects.create(
         user=lead, role=Role.REGIONAL_LEAD, region=Region.objects.order_by("name").first()

@@ -293,6 +293,7 @@ def run(size: Size) -> tuple[list[dict], dict]:
     from heft.practices.selectors import deep_end_rule_preview
     from heft.practices.services import data_import_run_file, deep_end_rule_apply
     from heft.programmes.models import Region
+    from heft.reports.exposure_store import exposure_refresh
     from heft.reports.selectors import exposure_rows, group_summaries, mode_summaries
 
     rng = random.Random(SEED)
@@ -320,6 +321,7 @@ def run(size: Size) -> tuple[list[dict], dict]:
         "preview and apply the Deep End rule (most deprived tenth, England)", results, preview_and_apply
     )
     admin, placements = build_trainees(size, rng)
+    timed("store each placement's equity figures (once, as on deploy)", results, exposure_refresh)
 
     def exposure():
         rows = exposure_rows(admin)
