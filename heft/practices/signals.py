@@ -2,8 +2,8 @@
 
 practices_saved_in_bulk: rows of Practice were saved by heft.practices.bulk.bulk_set (an import, the Deep End
 rule), which sends no post_save. Sent inside the write's transaction with `pks` (the practices saved) and
-`fields` (the fields written); reports receives it (heft/reports/receivers.py) and refreshes the equity
-report's stored figures of the placements at those practices, so that its next read has none to compute.
+`fields` (the fields written); reports receives it (heft/reports/receivers.py) and, once the write commits,
+refreshes in the background the equity report's stored figures of the placements at those practices.
 """
 
 from django.dispatch import Signal

@@ -1,7 +1,7 @@
-"""Eager refreshes of the equity report's stored figures after placements or practices are saved, one by one
-or in bulk (an import, the Deep End rule). They are not what keeps the figures right (exposure_refresh before
-each read does that, whatever wrote); they do the work at the write, inside its transaction, so that the
-report's next read has nothing left to compute.
+"""Eager refreshes of the equity report's stored figures after placements or practices are saved: one by one,
+inside the write's transaction; in bulk (an import, the Deep End rule), in the background once it commits.
+They are not what keeps the figures right (exposure_refresh before each read does that, whatever wrote);
+they do the work at the write, so that the report's next read has nothing left to compute.
 
 Posts and post categories have none: an upload saves thousands of posts one by one, and a query after each
 would cost more than the read's refresh of the few placements whose post changed.
@@ -10,9 +10,11 @@ would cost more than the read's refresh of the few placements whose post changed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from heft.core.tasks import enqueue_with_change
 from heft.practices.models import Practice
 from heft.practices.signals import practices_saved_in_bulk
 from heft.reports.exposure_store import exposure_refresh
+from heft.reports.tasks import exposure_refresh_at_practices
 from heft.trainees.models import Placement
 
 # The fields of each model that the figures read; a save naming none of them changes nothing.
@@ -40,6 +42,7 @@ def exposure_refresh_after_save(sender, instance, created=False, update_fields=N
 
 @receiver(practices_saved_in_bulk, dispatch_uid="reports.exposure.practices_in_bulk")
 def exposure_refresh_after_bulk_save(sender, pks, fields, **kwargs):
-    """An import or the Deep End rule saved practices in bulk: refresh their placements' figures."""
+    """An import or the Deep End rule saved practices in bulk: their placements' figures are refreshed in
+    the background once it commits (thousands of placements: not a wait for the person applying the rule)."""
     if READ[Practice] & set(fields):
-        exposure_refresh(Placement.objects.filter(post__practice__in=pks))
+        enqueue_with_change(exposure_refresh_at_practices, list(pks))
