@@ -14,8 +14,9 @@ def timing(first: float, again: float = 0.1, startup: float = 3.0) -> dict:
     return {"first": first, "again": again, "startup": startup, "detail": "done"}
 
 
-def row(label: str, cold: float, warmed: float, again: float = 0.1) -> dict:
-    return {"label": label, "cold": timing(cold), "warmed": timing(warmed, again), "preloaded": timing(0.02)}
+def row(label: str, cold: float, warmed: float, again: float = 0.1, kind: str = "equity") -> dict:
+    timings = {"cold": timing(cold), "warmed": timing(warmed, again), "preloaded": timing(0.02)}
+    return {"label": label, "kind": kind, **timings}
 
 
 def test_the_verdict_counts_first_runs_under_two_seconds_once_warmed_and_explains_the_others():
@@ -34,6 +35,11 @@ def test_a_first_run_slow_only_once_in_its_process_is_a_first_use_that_warming_d
     assert "**met for 0 of 1**" in text
     assert "takes 7.1 s warmed and 0.2 s again in the same process: a first use that warming" in text
     assert "not a first use" not in text
+
+
+def test_a_deep_end_rule_slow_only_the_first_time_did_the_writing_then():
+    text = verdict([row("Deep End rule", cold=2.1, warmed=2.3, again=0.9, kind="deep_end")])
+    assert "the second run changes nothing, so the gap is the first run's writes, not a first use" in text
 
 
 def test_the_report_shows_each_state_with_the_warmed_time_in_bold():
